@@ -1,0 +1,20 @@
+import { Module, OnModuleInit } from '@nestjs/common';
+import { ReadModels } from '@pz/platform';
+import { ApplicationCommandHandler } from './application-commands';
+import { applicationsProjection } from './applications.projection';
+import { ApplicationsQueries } from './applications.queries';
+import { ApplicationsController } from './http/applications.controller';
+import { RankingController } from './http/ranking.controller';
+
+@Module({
+  controllers: [ApplicationsController, RankingController],
+  providers: [ApplicationCommandHandler, ApplicationsQueries],
+  exports: [ApplicationsQueries],
+})
+export class ApplicationsModule implements OnModuleInit {
+  constructor(private readonly readModels: ReadModels) {}
+
+  onModuleInit(): void {
+    this.readModels.register(applicationsProjection);
+  }
+}

@@ -1,0 +1,217 @@
+import type { RecordedEvent } from '@pz/event-store';
+import type { DocumentStore, Projection } from '@pz/projections';
+import type { ApplicationDetails, ApplicationEvent, ApplicationStatus, CaseStudy, SealedContact, Tranche } from './domain/application';
+import type { DueItem, RagRating } from './domain/monitoring';
+
+export interface MemberScore {
+  scores: Record<string, number>;
+  weightedTotal: number;
+  comment: string;
+  at: string;
+}
+
+export interface TimelineEntry {
+  type: string;
+  at: string;
+}
+
+/** Everything known about one application; what each role may see is chosen when presenting it. */
+export interface ApplicationDoc extends ApplicationDetails {
+  id: string;
+  /** Revision of the application's stream: the ETag clients send back in If-Match. */
+  revision: number;
+  roundId: string;
+  org: string;
+  openedBy: string;
+  contact: SealedContact | null;
+  status: ApplicationStatus;
+  submittedAt: string | null;
+  awardedPence: number | null;
+  tranches: Tranche[] | null;
+  conditions: string[] | null;
+  awardNote: string | null;
+  feedback: string | null;
+  decidedAt: string | null;
+  withdrawnReason: string | null;
+  conflicts: string[];
+  scores: Record<string, MemberScore>;
+  timeline: TimelineEntry[];
+  openedAt: string;
+  lastChangedAt: string;
+  /** Monitoring, once awarded. */
+  awardedAt: string | null;
+  schedule: DueItem[];
+  filed: Record<string, string>;
+  checkIn: { summary: string; supportNeeded: string; filedAt: string } | null;
+  returns: MonitoringReturn[];
+  caseStudy: (CaseStudy & { filedAt: string }) | null;
+  rag: RagRating | null;
+  ragReason: string | null;
+  ragBy: 'system' | 'staff' | null;
+  ragAt: string | null;
+  closedAt: string | null;
+}
+
+export interface MonitoringReturn {
+  itemKey: string;
+  period: string;
+  spentPence: number;
+  beneficiaries: number;
+  progress: string;
+  onTrack: boolean;
+  issues: string | null;
+  filedAt: string;
+}
+
+export const APPLICATIONS = 'applications';
+
+const TIMELINE_NAMES: Record<ApplicationEvent['type'], string> = {
+  ApplicationDraftOpened: 'opened',
+  ApplicationDraftEdited: 'edited',
+  ApplicationSubmitted: 'submitted',
+  ApplicationWithdrawn: 'withdrawn',
+  ConflictOfInterestDeclared: 'conflict-declared',
+  ApplicationScored: 'scored',
+  ApplicationAwarded: 'awarded',
+  ApplicationDeclined: 'declined',
+  MonitoringScheduled: 'monitoring-scheduled',
+  FirstCheckInFiled: 'check-in',
+  MonitoringReturnFiled: 'monitoring-return',
+  CaseStudyFiled: 'closed',
+  GrantRagRated: 'rag-rated',
+};
+
+export const applicationsProjection: Projection = {
+  name: 'applications',
+  version: 2,
+  collections: [APPLICATIONS],
+  apply(recorded: RecordedEvent, docs: DocumentStore) {
+    if (!(recorded.type in TIMELINE_NAMES)) return;
+    const event = { type: recorded.type, data: recorded.data } as ApplicationEvent;
+    const at = recorded.metadata.occurredAt;
+    const id = event.data.applicationId;
+
+    if (event.type === 'ApplicationDraftOpened') {
+      const d = event.data;
+      docs.put<ApplicationDoc>(APPLICATIONS, id, {
+        id,
+        revision: recorded.revision,
+        roundId: d.roundId,
+        org: d.org,
+        openedBy: d.openedBy,
+        ...d.details,
+        contact: d.contact,
+        status: 'draft',
+        submittedAt: null,
+        awardedPence: null,
+        tranches: null,
+        conditions: null,
+        awardNote: null,
+        feedback: null,
+        decidedAt: null,
+        withdrawnReason: null,
+        conflicts: [],
+        scores: {},
+        timeline: [{ type: 'opened', at }],
+        openedAt: at,
+        lastChangedAt: at,
+        awardedAt: null,
+        schedule: [],
+        filed: {},
+        checkIn: null,
+        returns: [],
+        caseStudy: null,
+        rag: null,
+        ragReason: null,
+        ragBy: null,
+        ragAt: null,
+        closedAt: null,
+      });
+      return;
+    }
+
+    const doc = docs.get<ApplicationDoc>(APPLICATIONS, id);
+    if (!doc) return;
+    const next: ApplicationDoc = {
+      ...doc,
+      revision: recorded.revision,
+      timeline: [...doc.timeline, { type: TIMELINE_NAMES[event.type], at }],
+      lastChangedAt: at,
+    };
+    switch (event.type) {
+      case 'ApplicationDraftEdited':
+        Object.assign(next, event.data.changes);
+        if (event.data.contact) next.contact = event.data.contact;
+        break;
+      case 'ApplicationSubmitted':
+        next.status = 'submitted';
+        next.submittedAt = event.data.submittedAt;
+        break;
+      case 'ApplicationWithdrawn':
+        next.status = 'withdrawn';
+        next.withdrawnReason = event.data.reason;
+        break;
+      case 'ConflictOfInterestDeclared': {
+        const { [event.data.member]: _dropped, ...scores } = doc.scores;
+        next.conflicts = [...doc.conflicts, event.data.member];
+        next.scores = scores;
+        break;
+      }
+      case 'ApplicationScored':
+        next.scores = {
+          ...doc.scores,
+          [event.data.member]: {
+            scores: event.data.scores,
+            weightedTotal: event.data.weightedTotal,
+            comment: event.data.comment,
+            at,
+          },
+        };
+        break;
+      case 'ApplicationAwarded':
+        next.status = 'awarded';
+        next.awardedPence = event.data.amountPence;
+        next.tranches = event.data.tranches;
+        next.conditions = event.data.conditions;
+        next.awardNote = event.data.note;
+        next.decidedAt = event.data.awardedAt;
+        next.awardedAt = event.data.awardedAt;
+        next.rag = 'green';
+        next.ragReason = 'Awarded: monitoring starts';
+        next.ragBy = 'system';
+        next.ragAt = event.data.awardedAt;
+        break;
+      case 'MonitoringScheduled':
+        next.schedule = event.data.items;
+        break;
+      case 'FirstCheckInFiled':
+        next.filed = { ...doc.filed, [event.data.itemKey]: event.data.filedAt };
+        next.checkIn = { summary: event.data.summary, supportNeeded: event.data.supportNeeded, filedAt: event.data.filedAt };
+        break;
+      case 'MonitoringReturnFiled': {
+        const { applicationId: _a, ...ret } = event.data;
+        next.filed = { ...doc.filed, [event.data.itemKey]: event.data.filedAt };
+        next.returns = [...doc.returns, ret];
+        break;
+      }
+      case 'CaseStudyFiled':
+        next.filed = { ...doc.filed, [event.data.itemKey]: event.data.filedAt };
+        next.caseStudy = { ...event.data.caseStudy, filedAt: event.data.filedAt };
+        next.status = 'closed';
+        next.closedAt = event.data.filedAt;
+        break;
+      case 'GrantRagRated':
+        next.rag = event.data.rating;
+        next.ragReason = event.data.reason;
+        next.ragBy = event.data.by;
+        next.ragAt = event.data.ratedAt;
+        break;
+      case 'ApplicationDeclined':
+        next.status = 'declined';
+        next.feedback = event.data.feedback;
+        next.decidedAt = event.data.declinedAt;
+        break;
+    }
+    docs.put(APPLICATIONS, id, next);
+  },
+};

@@ -1,0 +1,147 @@
+import { Injectable } from '@nestjs/common';
+import { PersonalDataVault } from '@pz/people';
+import { AuthUser, ReadModels } from '@pz/platform';
+import { ROUNDS, RoundView } from '@pz/rounds';
+import { APPLICATIONS, ApplicationDoc, TimelineEntry } from './applications.projection';
+import { DueItem, ITEM_LABELS, RagRating } from './domain/monitoring';
+
+/** Timeline entries an applicant sees about their own bid: not the panel's internal steps. */
+const APPLICANT_TIMELINE = new Set([
+  'opened', 'edited', 'submitted', 'withdrawn', 'awarded', 'declined', 'check-in', 'monitoring-return', 'closed', 'rag-rated',
+]);
+
+export interface ApplicationView {
+  id: string;
+  revision: number;
+  roundId: string;
+  org: string;
+  title: string;
+  zone: string;
+  theme: string;
+  summary: string;
+  status: ApplicationDoc['status'];
+  requestedPence: number;
+  projectStart: string;
+  projectEnd: string;
+  sustainability: string;
+  partners: ApplicationDoc['partners'];
+  answers: Record<string, string>;
+  contactEmail?: string;
+  submittedAt: string | null;
+  awardedPence?: number;
+  tranches?: ApplicationDoc['tranches'];
+  conditions?: string[];
+  feedback?: string;
+  decidedAt?: string;
+  rag?: RagRating;
+  ragReason?: string;
+  nextDue?: NextDue;
+  overdue?: NextDue[];
+  schedule?: (DueItem & { filedAt: string | null })[];
+  closedAt?: string;
+  timeline: TimelineEntry[];
+}
+
+export interface NextDue {
+  key: string;
+  kind: DueItem['kind'];
+  label: string;
+  dueAt: string;
+}
+
+/** Earliest unfiled item, and those already past due, at `now`. */
+export function dueItems(doc: ApplicationDoc, now: string): { nextDue: NextDue | undefined; overdue: NextDue[] } {
+  const open = doc.schedule
+    .filter((i) => !(i.key in doc.filed))
+    .map((i) => ({ key: i.key, kind: i.kind, label: ITEM_LABELS[i.kind], dueAt: i.dueAt }));
+  return { nextDue: open[0], overdue: open.filter((i) => i.dueAt < now) };
+}
+
+/**
+ * Who may see an application: staff and auditors all; applicants their organisation's; panel
+ * members submitted ones in rounds they score, unless they declared a conflict. Anything else
+ * is reported as not found by the callers, so existence never leaks.
+ */
+@Injectable()
+export class ApplicationsQueries {
+  constructor(
+    private readonly readModels: ReadModels,
+    private readonly vault: PersonalDataVault,
+  ) {}
+
+  doc(id: string): ApplicationDoc | undefined {
+    return this.readModels.documents.get<ApplicationDoc>(APPLICATIONS, id);
+  }
+
+  all(): ApplicationDoc[] {
+    return this.readModels.documents.list<ApplicationDoc>(APPLICATIONS);
+  }
+
+  round(id: string): RoundView | undefined {
+    return this.readModels.documents.get<RoundView>(ROUNDS, id);
+  }
+
+  canSee(user: AuthUser, doc: ApplicationDoc): boolean {
+    if (user.roles.includes('staff') || user.roles.includes('auditor')) return true;
+    if (user.roles.includes('applicant') && user.org === doc.org) return true;
+    if (user.roles.includes('panel')) return this.panelMayReview(user.sub, doc);
+    return false;
+  }
+
+  panelMayReview(member: string, doc: ApplicationDoc): boolean {
+    if (doc.status === 'draft' || doc.status === 'withdrawn') return false;
+    if (doc.conflicts.includes(member)) return false;
+    return this.round(doc.roundId)?.panel.includes(member) ?? false;
+  }
+
+  visibleTo(user: AuthUser): ApplicationView[] {
+    return this.all()
+      .filter((doc) => this.canSee(user, doc))
+      .sort((a, b) => a.openedAt.localeCompare(b.openedAt) || a.id.localeCompare(b.id))
+      .map((doc) => this.present(doc, user));
+  }
+
+  present(doc: ApplicationDoc, user: AuthUser, now = new Date().toISOString()): ApplicationView {
+    const insider = user.roles.includes('staff') || user.roles.includes('auditor');
+    const ownOrg = user.roles.includes('applicant') && user.org === doc.org;
+    const view: ApplicationView = {
+      id: doc.id,
+      revision: doc.revision,
+      roundId: doc.roundId,
+      org: doc.org,
+      title: doc.title,
+      zone: doc.zone,
+      theme: doc.theme,
+      summary: doc.summary,
+      status: doc.status,
+      requestedPence: doc.requestedPence,
+      projectStart: doc.projectStart,
+      projectEnd: doc.projectEnd,
+      sustainability: doc.sustainability,
+      partners: doc.partners,
+      answers: doc.answers,
+      submittedAt: doc.submittedAt,
+      timeline: insider ? doc.timeline : doc.timeline.filter((t) => APPLICANT_TIMELINE.has(t.type)),
+    };
+    if ((insider || ownOrg) && doc.contact) view.contactEmail = this.vault.reveal(doc.contact);
+    if (doc.awardedPence !== null) {
+      view.awardedPence = doc.awardedPence;
+      view.tranches = doc.tranches;
+      view.conditions = doc.conditions ?? [];
+    }
+    if (doc.feedback !== null && (insider || ownOrg)) view.feedback = doc.feedback;
+    if (doc.decidedAt) view.decidedAt = doc.decidedAt;
+    if (doc.rag) {
+      view.rag = doc.rag;
+      view.ragReason = doc.ragReason ?? undefined;
+    }
+    if (doc.status === 'awarded') {
+      const { nextDue, overdue } = dueItems(doc, now);
+      if (nextDue) view.nextDue = nextDue;
+      view.overdue = overdue;
+    }
+    if (doc.schedule.length > 0) view.schedule = doc.schedule.map((i) => ({ ...i, filedAt: doc.filed[i.key] ?? null }));
+    if (doc.closedAt) view.closedAt = doc.closedAt;
+    return view;
+  }
+}

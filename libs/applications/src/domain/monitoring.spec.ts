@@ -1,0 +1,329 @@
+import {
+  DueItem,
+  ITEM_LABELS,
+  MAX_RETURNS,
+  monitoringSchedule,
+  MonitoringPolicy,
+  RagInputs,
+  RagPolicy,
+  ragCheckpoints,
+  ragVerdict,
+} from './monitoring';
+
+// ---------------------------------------------------------------------------------------------
+// Fixed times only: the grant is awarded 15 July 2024 10:30 (UTC).
+// ---------------------------------------------------------------------------------------------
+const AWARDED_AT = '2024-07-15T10:30:00.000Z';
+const DEFAULT_POLICY: MonitoringPolicy = { firstCheckinAfter: 'P1M', monitoringInterval: 'P3M' };
+const DEFAULT_RAG: RagPolicy = { amberAfter: 'P7D', redAfter: 'P28D' };
+
+const MS = 1;
+const SECOND = 1000 * MS;
+const HOUR = 3600 * SECOND;
+const DAY = 24 * HOUR;
+
+/** A fixed instant shifted by a number of milliseconds (plain arithmetic, never the clock). */
+function shift(iso: string, ms: number): string {
+  return new Date(Date.parse(iso) + ms).toISOString();
+}
+
+const dueAts = (items: DueItem[]) => items.map((i) => i.dueAt);
+const keys = (items: DueItem[]) => items.map((i) => i.key);
+
+// ---- schedule --------------------------------------------------------------------------------
+
+describe('monitoringSchedule', () => {
+  it('default policy: check-in a month after the award, a return every three months, the case study at the end of the project-end day', () => {
+    expect(monitoringSchedule(AWARDED_AT, '2025-08-31', DEFAULT_POLICY)).toEqual([
+      { key: 'check-in', kind: 'check-in', dueAt: '2024-08-15T10:30:00.000Z' },
+      { key: 'return-1', kind: 'return', dueAt: '2024-10-15T10:30:00.000Z' },
+      { key: 'return-2', kind: 'return', dueAt: '2025-01-15T10:30:00.000Z' },
+      { key: 'return-3', kind: 'return', dueAt: '2025-04-15T10:30:00.000Z' },
+      { key: 'return-4', kind: 'return', dueAt: '2025-07-15T10:30:00.000Z' },
+      { key: 'case-study', kind: 'case-study', dueAt: '2025-08-31T23:59:59.999Z' },
+    ]);
+  });
+
+  it('counts returns from the award, not from the check-in', () => {
+    const items = monitoringSchedule(AWARDED_AT, '2025-08-31', { firstCheckinAfter: 'P2M', monitoringInterval: 'P3M' });
+    expect(items.find((i) => i.key === 'check-in')?.dueAt).toBe('2024-09-15T10:30:00.000Z');
+    expect(items.find((i) => i.key === 'return-1')?.dueAt).toBe('2024-10-15T10:30:00.000Z');
+  });
+
+  it('an award on 31 January (leap year) with P1M/P3M does not drift: month ends are clamped, then recovered', () => {
+    expect(dueAts(monitoringSchedule('2024-01-31T10:00:00.000Z', '2025-01-31', DEFAULT_POLICY))).toEqual([
+      '2024-02-29T10:00:00.000Z', // check-in: 31 Jan + 1 month
+      '2024-04-30T10:00:00.000Z',
+      '2024-07-31T10:00:00.000Z', // not 30 July: 3 months x 2 from the award, not 30 April + 3 months
+      '2024-10-31T10:00:00.000Z',
+      '2025-01-31T10:00:00.000Z', // due on the project-end day, before its end: still a return
+      '2025-01-31T23:59:59.999Z', // case study
+    ]);
+  });
+
+  it('an award on 31 January (non-leap year) gives 28 February for the check-in', () => {
+    const [checkIn, first] = monitoringSchedule('2023-01-31T00:00:00.000Z', '2023-12-31', DEFAULT_POLICY);
+    expect(checkIn.dueAt).toBe('2023-02-28T00:00:00.000Z');
+    expect(first.dueAt).toBe('2023-04-30T00:00:00.000Z');
+  });
+
+  it('monthly returns from 31 January land on each month end, never stuck on the 29th', () => {
+    const items = monitoringSchedule('2024-01-31T09:00:00.000Z', '2024-06-15', { firstCheckinAfter: 'P1M', monitoringInterval: 'P1M' });
+    expect(items.filter((i) => i.kind === 'return').map((i) => i.dueAt)).toEqual([
+      '2024-02-29T09:00:00.000Z',
+      '2024-03-31T09:00:00.000Z',
+      '2024-04-30T09:00:00.000Z',
+      '2024-05-31T09:00:00.000Z',
+    ]);
+  });
+
+  it('a project ending before the first return: check-in and case study only, the case study due with the later check-in', () => {
+    expect(monitoringSchedule(AWARDED_AT, '2024-08-01', DEFAULT_POLICY)).toEqual([
+      { key: 'check-in', kind: 'check-in', dueAt: '2024-08-15T10:30:00.000Z' },
+      { key: 'case-study', kind: 'case-study', dueAt: '2024-08-15T10:30:00.000Z' },
+    ]);
+  });
+
+  it('a project ending after the check-in but before the first return: the case study at the end of the project-end day', () => {
+    expect(monitoringSchedule(AWARDED_AT, '2024-10-14', DEFAULT_POLICY)).toEqual([
+      { key: 'check-in', kind: 'check-in', dueAt: '2024-08-15T10:30:00.000Z' },
+      { key: 'case-study', kind: 'case-study', dueAt: '2024-10-14T23:59:59.999Z' },
+    ]);
+  });
+
+  it('a return due on the project-end day is kept; one due the day after is not', () => {
+    expect(keys(monitoringSchedule(AWARDED_AT, '2024-10-15', DEFAULT_POLICY))).toEqual(['check-in', 'return-1', 'case-study']);
+    expect(keys(monitoringSchedule(AWARDED_AT, '2024-10-14', DEFAULT_POLICY))).toEqual(['check-in', 'case-study']);
+  });
+
+  it('a return falling exactly at the end of the project-end day is not before it, so it is not scheduled', () => {
+    const atTheEnd = monitoringSchedule('2024-07-15T23:59:59.999Z', '2024-10-15', DEFAULT_POLICY);
+    expect(keys(atTheEnd)).toEqual(['check-in', 'case-study']);
+    const oneMsEarlier = monitoringSchedule('2024-07-15T23:59:59.998Z', '2024-10-15', DEFAULT_POLICY);
+    expect(oneMsEarlier.find((i) => i.key === 'return-1')?.dueAt).toBe('2024-10-15T23:59:59.998Z');
+  });
+
+  it('shrunk durations (PT2S) hit the MAX_RETURNS cap; the case study stays at the end of the project-end day', () => {
+    const items = monitoringSchedule(AWARDED_AT, '2025-08-31', { firstCheckinAfter: 'PT1S', monitoringInterval: 'PT2S' });
+    const returns = items.filter((i) => i.kind === 'return');
+    expect(MAX_RETURNS).toBe(20);
+    expect(returns).toHaveLength(MAX_RETURNS);
+    expect(items).toHaveLength(MAX_RETURNS + 2);
+    expect(items[0]).toEqual({ key: 'check-in', kind: 'check-in', dueAt: '2024-07-15T10:30:01.000Z' });
+    expect(returns[0]).toEqual({ key: 'return-1', kind: 'return', dueAt: '2024-07-15T10:30:02.000Z' });
+    expect(returns[MAX_RETURNS - 1]).toEqual({ key: `return-${MAX_RETURNS}`, kind: 'return', dueAt: '2024-07-15T10:30:40.000Z' });
+    expect(items[items.length - 1]).toEqual({ key: 'case-study', kind: 'case-study', dueAt: '2025-08-31T23:59:59.999Z' });
+  });
+
+  it('shrunk durations below the cap: only the returns before the end of the project-end day', () => {
+    const items = monitoringSchedule('2024-07-15T23:59:50.000Z', '2024-07-15', { firstCheckinAfter: 'PT1S', monitoringInterval: 'PT2S' });
+    expect(items.filter((i) => i.kind === 'return').map((i) => i.dueAt)).toEqual([
+      '2024-07-15T23:59:52.000Z',
+      '2024-07-15T23:59:54.000Z',
+      '2024-07-15T23:59:56.000Z',
+      '2024-07-15T23:59:58.000Z',
+    ]);
+    expect(items.at(-1)?.dueAt).toBe('2024-07-15T23:59:59.999Z');
+  });
+
+  it('the case study is never due before another item, even when the check-in falls after the first return', () => {
+    // FIRST_CHECKIN_AFTER P2M > MONITORING_INTERVAL P1M: return-1 (15 Aug) comes before the check-in (15 Sep).
+    const items = monitoringSchedule(AWARDED_AT, '2024-09-01', { firstCheckinAfter: 'P2M', monitoringInterval: 'P1M' });
+    expect(items).toEqual([
+      { key: 'check-in', kind: 'check-in', dueAt: '2024-09-15T10:30:00.000Z' },
+      { key: 'return-1', kind: 'return', dueAt: '2024-08-15T10:30:00.000Z' },
+      { key: 'case-study', kind: 'case-study', dueAt: '2024-09-15T10:30:00.000Z' },
+    ]);
+  });
+
+  it('writes every due time in UTC, whatever offset the award time was given in', () => {
+    const items = monitoringSchedule('2024-07-15T11:30:00.000+01:00', '2024-12-31', DEFAULT_POLICY);
+    expect(dueAts(items)).toEqual(['2024-08-15T10:30:00.000Z', '2024-10-15T10:30:00.000Z', '2024-12-31T23:59:59.999Z']);
+  });
+
+  it('gives every item a distinct key, check-in first and case study last', () => {
+    const items = monitoringSchedule(AWARDED_AT, '2027-12-31', DEFAULT_POLICY);
+    expect(new Set(keys(items)).size).toBe(items.length);
+    expect(items[0].kind).toBe('check-in');
+    expect(items.at(-1)?.kind).toBe('case-study');
+    expect(items.filter((i) => i.kind === 'case-study')).toHaveLength(1);
+    expect(items.filter((i) => i.kind === 'check-in')).toHaveLength(1);
+  });
+});
+
+// ---- RAG verdict -----------------------------------------------------------------------------
+
+const CHECK_IN: DueItem = { key: 'check-in', kind: 'check-in', dueAt: '2024-08-15T10:30:00.000Z' };
+const RETURN_1: DueItem = { key: 'return-1', kind: 'return', dueAt: '2024-10-15T10:30:00.000Z' };
+const RETURN_2: DueItem = { key: 'return-2', kind: 'return', dueAt: '2025-01-15T10:30:00.000Z' };
+const CASE_STUDY: DueItem = { key: 'case-study', kind: 'case-study', dueAt: '2025-08-31T23:59:59.999Z' };
+const SCHEDULE = [CHECK_IN, RETURN_1, RETURN_2, CASE_STUDY];
+
+function inputs(o: Partial<RagInputs> = {}): RagInputs {
+  return { schedule: SCHEDULE, filed: [], latestReturnOnTrack: null, ...o };
+}
+
+const UP_TO_DATE = { rating: 'green', reason: 'Monitoring is up to date' };
+
+describe('ragVerdict', () => {
+  it('is Green before anything is due', () => {
+    expect(ragVerdict(inputs(), '2024-07-20T00:00:00.000Z', DEFAULT_RAG)).toEqual(UP_TO_DATE);
+  });
+
+  it('is Green when an item is due right now, or overdue by less than amberAfter', () => {
+    expect(ragVerdict(inputs(), CHECK_IN.dueAt, DEFAULT_RAG)).toEqual(UP_TO_DATE);
+    expect(ragVerdict(inputs(), shift(CHECK_IN.dueAt, 3 * DAY), DEFAULT_RAG)).toEqual(UP_TO_DATE);
+  });
+
+  it('exactly amberAfter overdue is not yet over it: still Green', () => {
+    expect(ragVerdict(inputs(), shift(CHECK_IN.dueAt, 7 * DAY), DEFAULT_RAG)).toEqual(UP_TO_DATE);
+  });
+
+  it('one millisecond more than amberAfter overdue is Amber, and the reason names the item and its due day', () => {
+    expect(ragVerdict(inputs(), shift(CHECK_IN.dueAt, 7 * DAY + MS), DEFAULT_RAG)).toEqual({
+      rating: 'amber',
+      reason: 'The first-month check-in due 2024-08-15 is more than 7 days overdue',
+    });
+  });
+
+  it('exactly redAfter overdue is not yet over it: Amber, not Red', () => {
+    expect(ragVerdict(inputs(), shift(CHECK_IN.dueAt, 28 * DAY), DEFAULT_RAG)).toMatchObject({ rating: 'amber' });
+  });
+
+  it('one millisecond more than redAfter overdue is Red, and the reason names the item', () => {
+    expect(ragVerdict(inputs(), shift(CHECK_IN.dueAt, 28 * DAY + MS), DEFAULT_RAG)).toEqual({
+      rating: 'red',
+      reason: 'The first-month check-in due 2024-08-15 is more than 28 days overdue',
+    });
+  });
+
+  it('Red names the most overdue item when several are late', () => {
+    // check-in 69 days late, return-1 8 days late
+    const verdict = ragVerdict(inputs(), shift(RETURN_1.dueAt, 8 * DAY), DEFAULT_RAG);
+    expect(verdict).toEqual({ rating: 'red', reason: 'The first-month check-in due 2024-08-15 is more than 28 days overdue' });
+  });
+
+  it('judges by the most overdue item whatever order the schedule lists them in (a check-in due after the first return)', () => {
+    const schedule: DueItem[] = [
+      { key: 'check-in', kind: 'check-in', dueAt: '2024-09-10T10:30:00.000Z' },
+      { key: 'return-1', kind: 'return', dueAt: '2024-08-15T10:30:00.000Z' },
+    ];
+    const now = shift('2024-08-15T10:30:00.000Z', 28 * DAY + MS); // return-1 just past Red, check-in 2 days late
+    expect(ragVerdict(inputs({ schedule }), now, DEFAULT_RAG)).toEqual({
+      rating: 'red',
+      reason: 'The quarterly monitoring return due 2024-08-15 is more than 28 days overdue',
+    });
+  });
+
+  it('two items each more than amberAfter overdue (neither past redAfter) is Red, naming both', () => {
+    const schedule: DueItem[] = [
+      { key: 'return-1', kind: 'return', dueAt: '2024-10-01T00:00:00.000Z' },
+      { key: 'return-2', kind: 'return', dueAt: '2024-10-02T00:00:00.000Z' },
+    ];
+    const now = shift('2024-10-02T00:00:00.000Z', 7 * DAY + MS); // return-1 8 days late, return-2 7 days + 1 ms
+    expect(ragVerdict(inputs({ schedule }), now, DEFAULT_RAG)).toEqual({
+      rating: 'red',
+      reason: '2 monitoring items are overdue: quarterly monitoring return due 2024-10-01, quarterly monitoring return due 2024-10-02',
+    });
+  });
+
+  it('two items overdue, but the second exactly at amberAfter: only one is missed, so Amber', () => {
+    const schedule: DueItem[] = [
+      { key: 'return-1', kind: 'return', dueAt: '2024-10-01T00:00:00.000Z' },
+      { key: 'return-2', kind: 'return', dueAt: '2024-10-02T00:00:00.000Z' },
+    ];
+    const now = shift('2024-10-02T00:00:00.000Z', 7 * DAY);
+    expect(ragVerdict(inputs({ schedule }), now, DEFAULT_RAG)).toEqual({
+      rating: 'amber',
+      reason: 'The quarterly monitoring return due 2024-10-01 is more than 7 days overdue',
+    });
+  });
+
+  it('filed items never count, however late they were', () => {
+    const now = shift(RETURN_1.dueAt, 60 * DAY);
+    expect(ragVerdict(inputs({ filed: ['check-in', 'return-1'] }), now, DEFAULT_RAG)).toEqual(UP_TO_DATE);
+  });
+
+  it('filing one item does not excuse another: the unfiled one still counts', () => {
+    const now = shift(RETURN_1.dueAt, 8 * DAY);
+    expect(ragVerdict(inputs({ filed: ['check-in'] }), now, DEFAULT_RAG)).toEqual({
+      rating: 'amber',
+      reason: 'The quarterly monitoring return due 2024-10-15 is more than 7 days overdue',
+    });
+  });
+
+  it('a late case study counts like any other item', () => {
+    const now = shift(CASE_STUDY.dueAt, 7 * DAY + MS);
+    const allButCaseStudy = ['check-in', 'return-1', 'return-2'];
+    expect(ragVerdict(inputs({ filed: allButCaseStudy }), now, DEFAULT_RAG)).toEqual({
+      rating: 'amber',
+      reason: 'The end-of-project case study due 2025-08-31 is more than 7 days overdue',
+    });
+  });
+
+  it('the latest return saying it is not on track is Amber (an offer of support), with nothing overdue', () => {
+    const verdict = ragVerdict(inputs({ filed: ['check-in', 'return-1'], latestReturnOnTrack: false }), shift(RETURN_1.dueAt, DAY), DEFAULT_RAG);
+    expect(verdict).toEqual({
+      rating: 'amber',
+      reason: 'The latest monitoring return says the project is not on track: an offer of support is due',
+    });
+  });
+
+  it('a latest return on track, or none yet, is Green', () => {
+    const now = shift(RETURN_1.dueAt, DAY);
+    expect(ragVerdict(inputs({ filed: ['check-in', 'return-1'], latestReturnOnTrack: true }), now, DEFAULT_RAG)).toEqual(UP_TO_DATE);
+    expect(ragVerdict(inputs({ filed: ['check-in'], latestReturnOnTrack: null }), shift(CHECK_IN.dueAt, DAY), DEFAULT_RAG)).toEqual(UP_TO_DATE);
+  });
+
+  it('an overdue item outranks the not-on-track reason, and Red outranks both', () => {
+    const amber = ragVerdict(inputs({ latestReturnOnTrack: false }), shift(CHECK_IN.dueAt, 8 * DAY), DEFAULT_RAG);
+    expect(amber).toEqual({ rating: 'amber', reason: 'The first-month check-in due 2024-08-15 is more than 7 days overdue' });
+    const red = ragVerdict(inputs({ latestReturnOnTrack: false }), shift(CHECK_IN.dueAt, 29 * DAY), DEFAULT_RAG);
+    expect(red).toMatchObject({ rating: 'red' });
+  });
+
+  it('takes its thresholds from the policy: shrunk durations (PT5S / PT30S) work the same way, to the millisecond', () => {
+    const shrunk: RagPolicy = { amberAfter: 'PT5S', redAfter: 'PT30S' };
+    expect(ragVerdict(inputs(), shift(CHECK_IN.dueAt, 5 * SECOND), shrunk)).toEqual(UP_TO_DATE);
+    expect(ragVerdict(inputs(), shift(CHECK_IN.dueAt, 5 * SECOND + MS), shrunk)).toEqual({
+      rating: 'amber',
+      reason: 'The first-month check-in due 2024-08-15 is more than 5 seconds overdue',
+    });
+    expect(ragVerdict(inputs(), shift(CHECK_IN.dueAt, 30 * SECOND), shrunk)).toMatchObject({ rating: 'amber' });
+    expect(ragVerdict(inputs(), shift(CHECK_IN.dueAt, 30 * SECOND + MS), shrunk)).toEqual({
+      rating: 'red',
+      reason: 'The first-month check-in due 2024-08-15 is more than 30 seconds overdue',
+    });
+  });
+
+  it('uses the labels the grantee and staff see', () => {
+    expect(ITEM_LABELS).toEqual({
+      'check-in': 'first-month check-in',
+      return: 'quarterly monitoring return',
+      'case-study': 'end-of-project case study',
+    });
+  });
+});
+
+// ---- checkpoints -----------------------------------------------------------------------------
+
+describe('ragCheckpoints', () => {
+  it('are the first instants past amberAfter and redAfter', () => {
+    expect(ragCheckpoints(CHECK_IN, DEFAULT_RAG)).toEqual({
+      amberAt: '2024-08-22T10:30:00.001Z',
+      redAt: '2024-09-12T10:30:00.001Z',
+    });
+  });
+
+  it.each([
+    ['default durations', DEFAULT_RAG],
+    ['shrunk durations', { amberAfter: 'PT5S', redAfter: 'PT30S' }],
+  ] as const)('agree with ragVerdict to the millisecond (%s)', (_name, policy) => {
+    const { amberAt, redAt } = ragCheckpoints(RETURN_1, policy);
+    const only = inputs({ schedule: [RETURN_1] });
+    expect(ragVerdict(only, shift(amberAt, -MS), policy).rating).toBe('green');
+    expect(ragVerdict(only, amberAt, policy).rating).toBe('amber');
+    expect(ragVerdict(only, shift(redAt, -MS), policy).rating).toBe('amber');
+    expect(ragVerdict(only, redAt, policy).rating).toBe('red');
+  });
+});

@@ -1,0 +1,207 @@
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  ForbiddenException,
+  Get,
+  HttpCode,
+  NotFoundException,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Put,
+  UseInterceptors,
+} from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { PersonalDataVault } from '@pz/people';
+import { AuthUser, CommandContext, Ctx, CurrentUser, entityIdFor, IfMatch, ReadModels, RevisionEtagInterceptor, Roles } from '@pz/platform';
+import { ApplicationRequest, runApplicationCommand } from '../application-commands';
+import { ApplicationsQueries, ApplicationView } from '../applications.queries';
+import type { ApplicationDetails, SealedContact } from '../domain/application';
+import {
+  AwardDto,
+  DeclareConflictDto,
+  DeclineDto,
+  EditApplicationDto,
+  OpenApplicationDto,
+  ScoresDto,
+  WithdrawDto,
+} from './application.dto';
+
+const ID = new ParseUUIDPipe();
+
+@ApiTags('applications')
+@ApiBearerAuth()
+@UseInterceptors(RevisionEtagInterceptor)
+@Controller()
+export class ApplicationsController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: ApplicationsQueries,
+    private readonly readModels: ReadModels,
+    private readonly vault: PersonalDataVault,
+  ) {}
+
+  /** Sends the command, waits for the read model to include it, and returns the caller's view. */
+  private async run(request: ApplicationRequest, ctx: CommandContext, user: AuthUser, expectedRevision?: number): Promise<ApplicationView> {
+    const { applicationId, position } = await runApplicationCommand(this.commands, request, ctx, expectedRevision);
+    await this.readModels.waitFor(position);
+    return this.view(applicationId, user);
+  }
+
+  private view(id: string, user: AuthUser): ApplicationView {
+    const doc = this.queries.doc(id);
+    if (!doc || !this.queries.canSee(user, doc)) throw new NotFoundException(`Application ${id} not found`);
+    return this.queries.present(doc, user);
+  }
+
+  private seal(email: string): SealedContact {
+    return this.vault.seal(this.vault.personIdFor(email), email.trim());
+  }
+
+  @Post('rounds/:roundId/applications')
+  @Roles('applicant')
+  @ApiOperation({ summary: "Open a draft application in a round, for the caller's organisation (applicant)" })
+  open(
+    @Param('roundId', ID) roundId: string,
+    @Body() body: OpenApplicationDto,
+    @Ctx() ctx: CommandContext,
+    @CurrentUser() user: AuthUser,
+  ): Promise<ApplicationView> {
+    const email = body.contactEmail ?? user.email;
+    if (!email) throw new BadRequestException(['contactEmail is required: your sign-in carries no email address']);
+    const { contactEmail: _c, partners, answers, ...rest } = body;
+    const details: ApplicationDetails = { ...rest, partners: partners ?? [], answers: answers ?? {} };
+    return this.run(
+      {
+        type: 'OpenDraft',
+        applicationId: entityIdFor(ctx, 'application'),
+        roundId,
+        org: user.org!,
+        openedBy: user.sub,
+        details,
+        contact: this.seal(email),
+      },
+      ctx,
+      user,
+    );
+  }
+
+  @Patch('applications/:id')
+  @Roles('applicant')
+  @ApiOperation({ summary: 'Edit a draft of your organisation (applicant)' })
+  edit(
+    @Param('id', ID) id: string,
+    @Body() body: EditApplicationDto,
+    @Ctx() ctx: CommandContext,
+    @CurrentUser() user: AuthUser,
+    @IfMatch() expectedRevision?: number,
+  ): Promise<ApplicationView> {
+    const { contactEmail, ...changes } = body;
+    return this.run(
+      {
+        type: 'EditDraft',
+        applicationId: id,
+        org: user.org!,
+        changes: changes as Partial<ApplicationDetails>,
+        ...(contactEmail ? { contact: this.seal(contactEmail) } : {}),
+      },
+      ctx,
+      user,
+      expectedRevision,
+    );
+  }
+
+  @Post('applications/:id/submit')
+  @HttpCode(200)
+  @Roles('applicant')
+  @ApiOperation({ summary: 'Submit a draft while its round is open (applicant)' })
+  submit(@Param('id', ID) id: string, @Ctx() ctx: CommandContext, @CurrentUser() user: AuthUser, @IfMatch() expectedRevision?: number) {
+    return this.run({ type: 'SubmitApplication', applicationId: id, org: user.org! }, ctx, user, expectedRevision);
+  }
+
+  @Post('applications/:id/withdraw')
+  @HttpCode(200)
+  @Roles('applicant')
+  @ApiOperation({ summary: 'Withdraw an undecided application (applicant)' })
+  withdraw(@Param('id', ID) id: string, @Body() body: WithdrawDto, @Ctx() ctx: CommandContext, @CurrentUser() user: AuthUser) {
+    return this.run({ type: 'WithdrawApplication', applicationId: id, org: user.org!, reason: body.reason }, ctx, user);
+  }
+
+  @Get('applications')
+  @Roles('applicant', 'panel', 'staff', 'auditor')
+  @ApiOperation({ summary: "Applications you may see: applicants their organisation's; panel their rounds' submitted ones minus conflicts; staff and auditors all" })
+  list(@CurrentUser() user: AuthUser): ApplicationView[] {
+    return this.queries.visibleTo(user);
+  }
+
+  @Get('applications/:id')
+  @Roles('applicant', 'panel', 'staff', 'auditor')
+  @ApiOperation({ summary: 'One application with status, amounts, conditions and timeline (404 if you may not see it)' })
+  get(@Param('id', ID) id: string, @CurrentUser() user: AuthUser): ApplicationView {
+    return this.view(id, user);
+  }
+
+  @Post('applications/:id/conflicts')
+  @Roles('panel')
+  @ApiOperation({ summary: 'Declare a conflict of interest: you can no longer score it or see its scores (panel)' })
+  async declareConflict(
+    @Param('id', ID) id: string,
+    @Body() body: DeclareConflictDto,
+    @Ctx() ctx: CommandContext,
+  ): Promise<{ applicationId: string; conflictDeclared: true }> {
+    this.assertPanelMayTouch(id, ctx.actor.sub, { allowConflicted: true });
+    const { position } = await runApplicationCommand(
+      this.commands,
+      { type: 'DeclareConflict', applicationId: id, member: ctx.actor.sub, reason: body.reason },
+      ctx,
+    );
+    await this.readModels.waitFor(position);
+    return { applicationId: id, conflictDeclared: true };
+  }
+
+  @Put('applications/:id/scores')
+  @Roles('panel')
+  @ApiOperation({ summary: 'Score every criterion 0-5; revisable until the decision; returns your weighted total (panel)' })
+  async score(@Param('id', ID) id: string, @Body() body: ScoresDto, @Ctx() ctx: CommandContext): Promise<{ applicationId: string; weightedTotal: number }> {
+    this.assertPanelMayTouch(id, ctx.actor.sub, { allowConflicted: true });
+    const result = await runApplicationCommand(
+      this.commands,
+      { type: 'ScoreApplication', applicationId: id, member: ctx.actor.sub, scores: body.scores, comment: body.comment },
+      ctx,
+    );
+    await this.readModels.waitFor(result.position);
+    return { applicationId: id, weightedTotal: result.weightedTotal! };
+  }
+
+  @Post('applications/:id/award')
+  @HttpCode(200)
+  @Roles('staff')
+  @ApiOperation({ summary: 'Award a grant after the round closes; 409 if over the remaining budget or already decided (staff)' })
+  award(@Param('id', ID) id: string, @Body() body: AwardDto, @Ctx() ctx: CommandContext, @CurrentUser() user: AuthUser) {
+    return this.run({ type: 'AwardGrant', applicationId: id, ...body }, ctx, user);
+  }
+
+  @Post('applications/:id/decline')
+  @HttpCode(200)
+  @Roles('staff')
+  @ApiOperation({ summary: 'Decline with feedback for the applicant, after the round closes (staff)' })
+  decline(@Param('id', ID) id: string, @Body() body: DeclineDto, @Ctx() ctx: CommandContext, @CurrentUser() user: AuthUser) {
+    return this.run({ type: 'DeclineApplication', applicationId: id, feedback: body.feedback }, ctx, user);
+  }
+
+  /**
+   * A panel member who is not on this round's panel, or asks about a draft, learns nothing (404);
+   * a conflicted member is told plainly (403) by the decider.
+   */
+  private assertPanelMayTouch(id: string, member: string, options: { allowConflicted: boolean }): void {
+    const doc = this.queries.doc(id);
+    const onPanel = doc && this.queries.round(doc.roundId)?.panel.includes(member);
+    if (!doc || doc.status === 'draft' || !onPanel) throw new NotFoundException(`Application ${id} not found`);
+    if (!options.allowConflicted && doc.conflicts.includes(member)) {
+      throw new ForbiddenException('You declared a conflict of interest on this application');
+    }
+  }
+}

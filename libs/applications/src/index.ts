@@ -1,0 +1,6 @@
+export * from './domain/application';
+export * from './applications.projection';
+export * from './applications.queries';
+export * from './applications.module';
+export * from './ranking';
+export * from './domain/monitoring';

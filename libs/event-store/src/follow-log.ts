@@ -1,0 +1,59 @@
+import type { RecordedEvent, Subscription } from './event-store';
+
+export interface FollowLogOptions {
+  after: number;
+  batchSize: number;
+  read(after: number, max: number): Promise<RecordedEvent[]>;
+  handle(events: RecordedEvent[]): Promise<void> | void;
+  /** Resolves when more events may be available (or the signal aborts). */
+  waitForMore(signal: AbortSignal): Promise<void>;
+  onError?(error: unknown): void;
+  /** Pause after a failed batch before trying it again. */
+  retryDelayMs?: number;
+}
+
+/**
+ * Catch-up then live, by pulling: read a batch after the last handled position, hand it over,
+ * repeat; when the log is exhausted, wait to be woken. A failed batch is retried from the same
+ * position, so delivery is at-least-once and strictly in order.
+ */
+export function followLog(options: FollowLogOptions): Subscription {
+  const controller = new AbortController();
+  const signal = controller.signal;
+  let position = options.after;
+
+  const loop = (async () => {
+    while (!signal.aborted) {
+      try {
+        const batch = await options.read(position, options.batchSize);
+        if (signal.aborted) break;
+        if (batch.length === 0) {
+          await options.waitForMore(signal);
+          continue;
+        }
+        await options.handle(batch);
+        position = batch[batch.length - 1].position;
+      } catch (error) {
+        options.onError?.(error);
+        await sleep(options.retryDelayMs ?? 1000, signal);
+      }
+    }
+  })();
+
+  return {
+    async stop() {
+      controller.abort();
+      await loop;
+    },
+  };
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    }, { once: true });
+  });
+}

@@ -1,0 +1,5 @@
+export * from './event-store';
+export * from './hash-chain';
+export * from './follow-log';
+export * from './sqlite/sqlite-event-store';
+export type { EsdbEventStoreOptions, EsdbClient } from './esdb/esdb-event-store';

@@ -1,0 +1,384 @@
+import { EventEmitter } from 'node:events';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import {
+  AppendResult,
+  ConcurrencyError,
+  DuplicateEventError,
+  EventStore,
+  ExpectedRevision,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  StoreUnavailableError,
+  SubscribeOptions,
+  Subscription,
+} from '../event-store';
+import { chainHash, GENESIS_HASH } from '../hash-chain';
+import { migrate } from './migrations';
+import { followLog } from '../follow-log';
+
+export interface SqliteEventStoreOptions {
+  path: string;
+  /** How long a writer waits for another process's write lock before giving up (503). */
+  busyTimeoutMs?: number;
+  /** How often subscriptions look for events appended by other processes. */
+  pollIntervalMs?: number;
+}
+
+interface EventRow {
+  position: number;
+  id: string;
+  stream_id: string;
+  revision: number;
+  type: string;
+  data: string;
+  metadata: string;
+  recorded_at: string;
+  prev_hash: string;
+  hash: string;
+}
+
+interface PendingAppend {
+  kind: 'append';
+  streamId: string;
+  events: NewEvent[];
+  expected: ExpectedRevision;
+  resolve(result: AppendResult): void;
+  reject(error: unknown): void;
+}
+
+/** A processor's checkpoint, written in the same transaction (and fsync) as the next appends. */
+interface PendingCheckpoint {
+  kind: 'checkpoint';
+  name: string;
+  position: number;
+  resolve(result: void): void;
+  reject(error: unknown): void;
+}
+
+type PendingWrite = PendingAppend | PendingCheckpoint;
+
+type Outcome = { ok: true; result: AppendResult | undefined } | { ok: false; error: unknown };
+
+/** SQLite error codes that mean "the store cannot take this write now", as opposed to a bug. */
+const UNAVAILABLE_CODES = /^SQLITE_(BUSY|LOCKED|READONLY|FULL|IOERR|CANTOPEN|CORRUPT|NOTADB|PERM)/;
+
+/**
+ * Embedded event store on one SQLite file (WAL, synchronous=FULL).
+ *
+ * Appends made in the same tick are group-committed: one transaction and one fsync for the
+ * whole group, each append inside its own savepoint so one conflict does not fail its neighbours.
+ * Positions are assigned inside the write transaction, so committed positions have no gaps and
+ * the hash chain runs over the whole global log even with several processes on one file.
+ */
+export class SqliteEventStore implements EventStore {
+  readonly kind = 'sqlite' as const;
+  private readonly db: Database.Database;
+  private readonly appended = new EventEmitter();
+  private readonly pollIntervalMs: number;
+  private pending: PendingWrite[] = [];
+  private flushScheduled = false;
+  private closed = false;
+  private readonly statements;
+  /** Made once: better-sqlite3 prepares BEGIN/COMMIT/ROLLBACK for every transaction() call. */
+  private readonly writeGroup;
+
+  constructor(options: SqliteEventStoreOptions) {
+    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+    this.db = new Database(options.path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    this.pollIntervalMs = options.pollIntervalMs ?? 200;
+    this.appended.setMaxListeners(0);
+    migrate(this.db);
+    this.statements = {
+      head: this.db.prepare('SELECT position, hash FROM events ORDER BY position DESC LIMIT 1'),
+      streamHead: this.db.prepare(
+        'SELECT revision FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1',
+      ),
+      byId: this.db.prepare('SELECT stream_id, revision, position FROM events WHERE id = ?'),
+      insert: this.db.prepare(
+        `INSERT INTO events (position, id, stream_id, revision, type, data, metadata, recorded_at, prev_hash, hash)
+         VALUES (@position, @id, @streamId, @revision, @type, @data, @metadata, @recordedAt, @prevHash, @hash)`,
+      ),
+      // Rows as arrays (raw): better-sqlite3 builds a keyed object per row slowly, and
+      // toRecorded builds the event object anyway. Reading a whole stream, the common case,
+      // has its own statement: the range and LIMIT make SQLite do measurably more work per row.
+      readStream: this.db.prepare(`SELECT ${COLUMNS} FROM events WHERE stream_id = ? ORDER BY revision`).raw(),
+      readStreamRange: this.db
+        .prepare(`SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?`)
+        .raw(),
+      readAll: this.db.prepare(`SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`).raw(),
+      savepoint: this.db.prepare('SAVEPOINT append_one'),
+      release: this.db.prepare('RELEASE append_one'),
+      rollbackTo: this.db.prepare('ROLLBACK TO append_one'),
+      loadCheckpoint: this.db.prepare('SELECT position FROM checkpoints WHERE name = ?'),
+      saveCheckpoint: this.db.prepare(
+        `INSERT INTO checkpoints (name, position, updated_at) VALUES (?, ?, ?)
+         ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at`,
+      ),
+    };
+    this.writeGroup = this.db.transaction((group: PendingWrite[], outcomes: Outcome[]) =>
+      this.writeGroupInTransaction(group, outcomes),
+    );
+  }
+
+  append(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    if (this.closed) return Promise.reject(new StoreUnavailableError('Event store is closed'));
+    if (events.length === 0) return Promise.reject(new Error('append needs at least one event'));
+    return new Promise((resolve, reject) => this.enqueue({ kind: 'append', streamId, events, expected, resolve, reject }));
+  }
+
+  private enqueue(write: PendingWrite): void {
+    this.pending.push(write);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const group = this.pending;
+    this.pending = [];
+    if (group.length === 0) return;
+    const outcomes: Outcome[] = [];
+    try {
+      this.writeGroup.immediate(group, outcomes);
+    } catch (error) {
+      const failure = toStoreError(error);
+      for (const request of group) request.reject(failure);
+      return;
+    }
+    let appends = 0;
+    group.forEach((request, i) => {
+      const outcome = outcomes[i];
+      if (!outcome.ok) request.reject(outcome.error);
+      else if (request.kind === 'append') {
+        appends += 1;
+        request.resolve(outcome.result!);
+      } else request.resolve();
+    });
+    // A group of checkpoints only added nothing to the log: no need to wake the followers.
+    if (appends > 0) this.appended.emit('appended');
+  }
+
+  /** The body of a group commit's transaction; `outcomes[i]` is what `group[i]` comes to. */
+  private writeGroupInTransaction(group: PendingWrite[], outcomes: Outcome[]): void {
+    const head = this.statements.head.get() as { position: number; hash: string } | undefined;
+    const chain = { position: head?.position ?? 0, hash: head?.hash ?? GENESIS_HASH };
+    if (group.length === 1) {
+      // Alone in its transaction: a failure rolls the whole transaction back, which is all a
+      // savepoint would do, and the caller gets the same error from the catch in flush().
+      outcomes.push({ ok: true, result: this.writeOne(group[0], chain) });
+      return;
+    }
+    for (const request of group) {
+      const before = { ...chain };
+      this.statements.savepoint.run();
+      try {
+        const result = this.writeOne(request, chain);
+        this.statements.release.run();
+        outcomes.push({ ok: true, result });
+      } catch (error) {
+        this.statements.rollbackTo.run();
+        this.statements.release.run();
+        Object.assign(chain, before);
+        outcomes.push({ ok: false, error: toStoreError(error) });
+      }
+    }
+  }
+
+  private writeOne(request: PendingWrite, chain: { position: number; hash: string }): AppendResult | undefined {
+    if (request.kind === 'append') return this.appendInTransaction(request, chain);
+    this.statements.saveCheckpoint.run(request.name, request.position, new Date().toISOString());
+    return undefined;
+  }
+
+  private appendInTransaction(
+    request: PendingAppend,
+    chain: { position: number; hash: string },
+  ): AppendResult {
+    const { streamId, events, expected } = request;
+    const already = this.alreadyStored(streamId, events);
+    if (already) return already;
+
+    const headRow = this.statements.streamHead.get(streamId) as { revision: number } | undefined;
+    const current = headRow?.revision ?? -1;
+    const ok =
+      expected === 'any' ||
+      (expected === 'no_stream' && current === -1) ||
+      (expected === 'exists' && current >= 0) ||
+      (typeof expected === 'number' && expected === current);
+    if (!ok) throw new ConcurrencyError(streamId, expected, current === -1 ? 'no_stream' : current);
+
+    const recordedAt = new Date().toISOString();
+    let revision = current;
+    for (const event of events) {
+      revision += 1;
+      const position = chain.position + 1;
+      const hash = chainHash(chain.hash, {
+        id: event.id,
+        streamId,
+        revision,
+        position,
+        type: event.type,
+        data: event.data,
+        metadata: event.metadata,
+        recordedAt,
+      });
+      this.statements.insert.run({
+        position,
+        id: event.id,
+        streamId,
+        revision,
+        type: event.type,
+        data: JSON.stringify(event.data),
+        metadata: JSON.stringify(event.metadata),
+        recordedAt,
+        prevHash: chain.hash,
+        hash,
+      });
+      chain.position = position;
+      chain.hash = hash;
+    }
+    return { nextExpectedRevision: revision, position: chain.position };
+  }
+
+  /**
+   * A retried append (same event ids, same stream) returns the first result and stores nothing.
+   * Ids stored in another stream, or only some of the batch stored, are refused: that is a caller bug.
+   */
+  private alreadyStored(streamId: string, events: NewEvent[]): AppendResult | null {
+    let found = 0;
+    let last: { stream_id: string; revision: number; position: number } | undefined;
+    for (const event of events) {
+      const row = this.statements.byId.get(event.id) as typeof last;
+      if (!row) continue;
+      if (row.stream_id !== streamId) {
+        throw new DuplicateEventError(event.id, `already stored in another stream`);
+      }
+      found += 1;
+      last = row;
+    }
+    if (found === 0) return null;
+    if (found < events.length) {
+      throw new DuplicateEventError(events[0].id, 'only part of this batch was stored before');
+    }
+    return { nextExpectedRevision: last!.revision, position: last!.position };
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const from = options.fromRevision ?? 0;
+    const rows = (
+      from <= 0 && options.maxCount === undefined
+        ? this.statements.readStream.all(streamId)
+        : this.statements.readStreamRange.all(streamId, from, options.maxCount ?? -1)
+    ) as RawRow[];
+    return rows.map(toRecorded);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    return this.readAllSync(options.after ?? 0, options.maxCount ?? -1);
+  }
+
+  readAllSync(after: number, maxCount: number): RecordedEvent[] {
+    return (this.statements.readAll.all(after, maxCount) as RawRow[]).map(toRecorded);
+  }
+
+  /** Raw rows in position order, for verification tools that must see exactly what is stored. */
+  *iterateRows(after = 0): IterableIterator<EventRow> {
+    const stmt = this.db.prepare('SELECT * FROM events WHERE position > ? ORDER BY position');
+    yield* stmt.iterate(after) as IterableIterator<EventRow>;
+  }
+
+  subscribeToAll(options: SubscribeOptions): Subscription {
+    return followLog({
+      after: options.after,
+      batchSize: options.batchSize ?? 500,
+      read: async (after, max) => this.readAllSync(after, max),
+      handle: options.handle,
+      onError: options.onError,
+      waitForMore: (signal) =>
+        new Promise<void>((resolve) => {
+          // In-process appends wake us at once; other processes' appends are found by polling.
+          const timer = setTimeout(done, this.pollIntervalMs);
+          const appended = this.appended;
+          appended.once('appended', done);
+          signal.addEventListener('abort', done, { once: true });
+          function done(): void {
+            clearTimeout(timer);
+            appended.off('appended', done);
+            signal.removeEventListener('abort', done);
+            resolve();
+          }
+        }),
+    });
+  }
+
+  async headPosition(): Promise<number> {
+    const row = this.statements.head.get() as { position: number } | undefined;
+    return row?.position ?? 0;
+  }
+
+  async loadCheckpoint(name: string): Promise<number | null> {
+    const row = this.statements.loadCheckpoint.get(name) as { position: number } | undefined;
+    return row?.position ?? null;
+  }
+
+  /**
+   * Joins the group commit: a processor saves its checkpoint right after each batch, usually
+   * while appends are in flight, and a transaction of its own would cost an fsync of its own.
+   */
+  saveCheckpoint(name: string, position: number): Promise<void> {
+    if (this.closed) return Promise.reject(new StoreUnavailableError('Event store is closed'));
+    return new Promise((resolve, reject) => this.enqueue({ kind: 'checkpoint', name, position, resolve, reject }));
+  }
+
+  async ping(): Promise<void> {
+    this.db.prepare('SELECT 1').get();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.pending.length > 0) this.flush();
+    this.appended.emit('appended');
+    this.db.close();
+  }
+}
+
+/** The columns of EventRow, in the order RawRow holds them. */
+const COLUMNS = 'position, id, stream_id, revision, type, data, metadata, recorded_at, prev_hash, hash';
+type RawRow = [number, string, string, number, string, string, string, string, string, string];
+
+function toRecorded(row: RawRow): RecordedEvent {
+  return {
+    id: row[1],
+    streamId: row[2],
+    revision: row[3],
+    position: row[0],
+    type: row[4],
+    data: JSON.parse(row[5]),
+    metadata: JSON.parse(row[6]),
+    recordedAt: row[7],
+    prevHash: row[8],
+    hash: row[9],
+  };
+}
+
+function toStoreError(error: unknown): unknown {
+  if (error instanceof ConcurrencyError || error instanceof DuplicateEventError) return error;
+  const code = (error as { code?: string }).code;
+  if (typeof code === 'string' && UNAVAILABLE_CODES.test(code)) {
+    return new StoreUnavailableError(`Event store cannot take writes (${code})`, error);
+  }
+  if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+    return new DuplicateEventError('?', 'id already stored');
+  }
+  return error;
+}

@@ -1,0 +1,108 @@
+import { Body, Controller, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApplicationsQueries, ApplicationView, dueItems, NextDue } from '@pz/applications';
+import { ApplicationRequest, runApplicationCommand } from '@pz/applications/application-commands';
+import { AuthUser, CommandContext, Ctx, CurrentUser, ReadModels, Roles } from '@pz/platform';
+import { CaseStudyDto, CheckInDto, MonitoringReturnDto, RateGrantDto } from './monitoring.dto';
+
+export interface RagBoardEntry {
+  applicationId: string;
+  title: string;
+  org: string;
+  roundId: string;
+  zone: string;
+  awardedPence: number | null;
+  rag: string | null;
+  ragReason: string | null;
+  ragBy: string | null;
+  ragAt: string | null;
+  nextDue: NextDue | null;
+  overdue: NextDue[];
+}
+
+const ID = new ParseUUIDPipe();
+const RAG_ORDER: Record<string, number> = { red: 0, amber: 1, green: 2 };
+
+@ApiTags('monitoring')
+@ApiBearerAuth()
+@Controller()
+export class MonitoringController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: ApplicationsQueries,
+    private readonly readModels: ReadModels,
+  ) {}
+
+  private async run(request: ApplicationRequest, ctx: CommandContext, user: AuthUser): Promise<ApplicationView> {
+    const { applicationId, position } = await runApplicationCommand(this.commands, request, ctx);
+    await this.readModels.waitFor(position);
+    const doc = this.queries.doc(applicationId);
+    if (!doc || !this.queries.canSee(user, doc)) throw new NotFoundException(`Application ${applicationId} not found`);
+    return this.queries.present(doc, user, ctx.now);
+  }
+
+  @Post('applications/:id/check-in')
+  @HttpCode(201)
+  @Roles('applicant')
+  @ApiOperation({ summary: "First-month quick check-in for your organisation's grant (applicant)" })
+  checkIn(@Param('id', ID) id: string, @Body() body: CheckInDto, @Ctx() ctx: CommandContext, @CurrentUser() user: AuthUser) {
+    return this.run({ type: 'FileCheckIn', applicationId: id, org: user.org!, ...body }, ctx, user);
+  }
+
+  @Post('applications/:id/monitoring-returns')
+  @HttpCode(201)
+  @Roles('applicant')
+  @ApiOperation({ summary: 'Quarterly monitoring return in plain language; saying it is not on track is welcome (applicant)' })
+  monitoringReturn(@Param('id', ID) id: string, @Body() body: MonitoringReturnDto, @Ctx() ctx: CommandContext, @CurrentUser() user: AuthUser) {
+    return this.run({ type: 'FileMonitoringReturn', applicationId: id, org: user.org!, ...body }, ctx, user);
+  }
+
+  @Post('applications/:id/case-study')
+  @HttpCode(201)
+  @Roles('applicant')
+  @ApiOperation({ summary: 'End-of-project case study (fixed template); closes the grant (applicant)' })
+  caseStudy(@Param('id', ID) id: string, @Body() body: CaseStudyDto, @Ctx() ctx: CommandContext, @CurrentUser() user: AuthUser) {
+    return this.run(
+      { type: 'FileCaseStudy', applicationId: id, org: user.org!, caseStudy: { ...body, quote: body.quote ?? null } },
+      ctx,
+      user,
+    );
+  }
+
+  @Post('applications/:id/rag')
+  @HttpCode(200)
+  @Roles('staff')
+  @ApiOperation({ summary: 'Set a grant\'s RAG rating by hand, with a reason; it stands until monitoring next changes (staff)' })
+  rate(@Param('id', ID) id: string, @Body() body: RateGrantDto, @Ctx() ctx: CommandContext, @CurrentUser() user: AuthUser) {
+    return this.run({ type: 'RateGrant', applicationId: id, rating: body.rating, reason: body.reason }, ctx, user);
+  }
+
+  @Get('monitoring/rag')
+  @Roles('staff')
+  @ApiOperation({ summary: 'Every awarded, unclosed grant with its RAG rating, reason, next due and overdue items, worst first (staff)' })
+  board(): RagBoardEntry[] {
+    const now = new Date().toISOString();
+    return this.queries
+      .all()
+      .filter((d) => d.status === 'awarded')
+      .map((d) => {
+        const { nextDue, overdue } = dueItems(d, now);
+        return {
+          applicationId: d.id,
+          title: d.title,
+          org: d.org,
+          roundId: d.roundId,
+          zone: d.zone,
+          awardedPence: d.awardedPence,
+          rag: d.rag,
+          ragReason: d.ragReason,
+          ragBy: d.ragBy,
+          ragAt: d.ragAt,
+          nextDue: nextDue ?? null,
+          overdue,
+        };
+      })
+      .sort((a, b) => (RAG_ORDER[a.rag ?? 'green'] - RAG_ORDER[b.rag ?? 'green']) || a.title.localeCompare(b.title));
+  }
+}

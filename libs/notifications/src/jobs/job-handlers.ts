@@ -1,0 +1,176 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApplicationsQueries } from '@pz/applications';
+import { runApplicationCommand } from '@pz/applications/application-commands';
+import { PersonalDataVault } from '@pz/people';
+import { APP_CONFIG, AppConfig, CommandContext } from '@pz/platform';
+import { RoundsQueries, RoundView, ZonesCatalogue } from '@pz/rounds';
+import { SubscriptionsQueries, UnsubscribeLinks } from '@pz/subscriptions';
+import { SentMail } from '../mail/sent-mail';
+import type { TemplateName } from '../mail/template-specs';
+import type { JobName, PlannedJob } from './job-plan';
+import { WorkQueue } from './work-queue';
+
+/** Why a job did nothing: stale or irrelevant work is finished, not failed. */
+export type JobOutcome = { done: string } | { skipped: string };
+
+type RoundNotice = 'round-alert' | 'round-open' | 'round-closing';
+
+/**
+ * What each job does when it runs. Jobs carry only ids and the date they were planned for; the
+ * handler reads the current state and does nothing when the work has gone stale (a moved or
+ * cancelled round, an item already filed, a person unsubscribed or erased), so a duplicate or
+ * late job is always harmless. Mail goes through SentMail, so a retried job does not resend.
+ */
+@Injectable()
+export class JobHandlers {
+  private readonly logger = new Logger('Jobs');
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly rounds: RoundsQueries,
+    private readonly zones: ZonesCatalogue,
+    private readonly subscriptions: SubscriptionsQueries,
+    private readonly links: UnsubscribeLinks,
+    private readonly applications: ApplicationsQueries,
+    private readonly vault: PersonalDataVault,
+    private readonly mail: SentMail,
+    private readonly work: WorkQueue,
+    private readonly commands: CommandBus,
+  ) {}
+
+  run(name: JobName, id: string, data: Record<string, string>, now = new Date().toISOString()): Promise<JobOutcome> {
+    switch (name) {
+      case 'round-alert':
+      case 'round-open':
+      case 'round-closing':
+        return this.roundNotice(name, data, now);
+      case 'subscriber-mail':
+        return this.subscriberMail(id, data, now);
+      case 'grantee-reminder':
+        return this.granteeReminder(id, data, now);
+      case 'rag-check':
+        return this.ragCheck(data, now);
+      case 'rag-alert':
+        return this.ragAlert(id, data, now);
+      case 'sweep':
+        return Promise.resolve({ skipped: 'the sweep is run by the work runner' });
+    }
+  }
+
+  /** Fans a round notice out to one mail job per subscriber, so each send retries on its own. */
+  private async roundNotice(kind: RoundNotice, data: Record<string, string>, now: string): Promise<JobOutcome> {
+    const round = this.rounds.view(data.roundId);
+    const stale = this.noticeIsStale(kind, round, data.at, now);
+    if (stale) return { skipped: stale };
+    const subscribers = this.subscriptions.activeFor(round!.zones);
+    const jobs: PlannedJob[] = subscribers.map((s) => ({
+      name: 'subscriber-mail',
+      id: `mail.${kind}.${round!.id}.${Date.parse(data.at)}.${s.subscriptionId}`,
+      runAt: now,
+      data: { kind, roundId: round!.id, at: data.at, subscriptionId: s.subscriptionId },
+    }));
+    await this.work.apply({ add: jobs, remove: [] });
+    return { done: `${jobs.length} subscriber mails queued` };
+  }
+
+  private noticeIsStale(kind: RoundNotice, round: RoundView | undefined, at: string, now: string): string | null {
+    if (!round) return 'round not found';
+    if (round.cancelledAt) return 'round cancelled';
+    const planned = { 'round-alert': round.announceAt, 'round-open': round.opensAt, 'round-closing': round.closesAt }[kind];
+    if (Date.parse(planned) !== Date.parse(at)) return 'round rescheduled since this was planned';
+    // An announcement after opening, or a notice after closing, would only confuse people.
+    if (kind === 'round-alert' && now >= round.opensAt) return 'round already open';
+    if (now >= round.closesAt) return 'round already closed';
+    return null;
+  }
+
+  private async subscriberMail(id: string, data: Record<string, string>, now: string): Promise<JobOutcome> {
+    const kind = data.kind as RoundNotice;
+    const round = this.rounds.view(data.roundId);
+    const stale = this.noticeIsStale(kind, round, data.at, now);
+    if (stale) return { skipped: stale };
+    const subscription = this.subscriptions.get(data.subscriptionId);
+    if (!subscription?.active) return { skipped: 'unsubscribed' };
+    const email = this.vault.open(subscription.email);
+    if (email === null) return { skipped: 'person erased' };
+    const names = round!.zones.map((z) => this.zones.zones.find((zone) => zone.id === z)?.name ?? z);
+    const roundUrl = `${this.config.publicUrl}/rounds/${round!.id}`;
+    const templateData = {
+      'round-alert': { roundName: round!.name, zones: names, themes: round!.themes, opensAt: round!.opensAt, closesAt: round!.closesAt, roundUrl },
+      'round-open': { roundName: round!.name, closesAt: round!.closesAt, roundUrl, zones: names },
+      'round-closing': { roundName: round!.name, closesAt: round!.closesAt, roundUrl },
+    }[kind];
+    const outcome = await this.mail.sendOnce(
+      { to: email, template: kind as TemplateName, data: templateData, unsubscribeUrl: this.links.url(subscription.id) },
+      id,
+      this.systemContext(now, id),
+    );
+    return { done: outcome };
+  }
+
+  private async granteeReminder(id: string, data: Record<string, string>, now: string): Promise<JobOutcome> {
+    const doc = this.applications.doc(data.applicationId);
+    if (!doc || doc.status !== 'awarded') return { skipped: 'not an open grant' };
+    if (data.itemKey in doc.filed) return { skipped: 'already filed' };
+    const item = doc.schedule.find((i) => i.key === data.itemKey);
+    if (!item || item.dueAt !== data.dueAt) return { skipped: 'no longer due then' };
+    if (now > item.dueAt) return { skipped: 'already overdue: the RAG checks take over' };
+    const email = doc.contact ? this.vault.open(doc.contact) : null;
+    if (!email) return { skipped: 'no contact address (erased or never given)' };
+    const outcome = await this.mail.sendOnce(
+      {
+        to: email,
+        template: 'grantee-reminder',
+        data: {
+          grantTitle: doc.title,
+          kind: item.kind,
+          dueAt: item.dueAt,
+          applicationUrl: `${this.config.publicUrl}/applications/${doc.id}`,
+        },
+      },
+      id,
+      this.systemContext(now, id),
+    );
+    return { done: outcome };
+  }
+
+  private async ragCheck(data: Record<string, string>, now: string): Promise<JobOutcome> {
+    const doc = this.applications.doc(data.applicationId);
+    if (!doc || doc.status !== 'awarded') return { skipped: 'not an open grant' };
+    await runApplicationCommand(this.commands, { type: 'EvaluateRag', applicationId: data.applicationId }, this.systemContext(now, `rag-check.${data.applicationId}`));
+    return { done: 'evaluated' };
+  }
+
+  private async ragAlert(id: string, data: Record<string, string>, now: string): Promise<JobOutcome> {
+    if (this.config.staffAlertEmails.length === 0) return { skipped: 'STAFF_ALERT_EMAILS is empty' };
+    const doc = this.applications.doc(data.applicationId);
+    if (!doc) return { skipped: 'application not found' };
+    let sent = 0;
+    for (const to of this.config.staffAlertEmails) {
+      const outcome = await this.mail.sendOnce(
+        {
+          to,
+          template: 'rag-alert',
+          data: {
+            grantTitle: doc.title,
+            organisationName: doc.org,
+            previous: data.previous,
+            rating: data.rating,
+            reason: data.reason,
+            applicationUrl: `${this.config.publicUrl}/applications/${doc.id}`,
+          },
+        },
+        // Keyed by the staff member's pseudonym: dedupe keys are stored, addresses never are.
+        `${id}.${this.vault.personIdFor(to)}`,
+        this.systemContext(now, id),
+      );
+      if (outcome === 'sent') sent += 1;
+    }
+    return { done: `${sent} staff alerts sent` };
+  }
+
+  private systemContext(now: string, causation: string): CommandContext {
+    return { actor: { sub: 'worker', role: 'system' }, now, correlationId: causation, causationId: causation };
+  }
+}

@@ -1,0 +1,116 @@
+import type { RecordedEvent } from '@pz/event-store';
+import type { DueItem, RagPolicy } from '@pz/applications/domain/monitoring';
+import { ragCheckpoints } from '@pz/applications/domain/monitoring';
+
+/**
+ * What the log asks to happen later. Every job id is derived from what it is about (and, for a
+ * dated job, its date), so planning the same work twice — a replayed batch, the sweep — is a
+ * no-op in the queue, and a moved date is a new job while the old one is removed.
+ */
+export type JobName =
+  | 'round-alert'
+  | 'round-open'
+  | 'round-closing'
+  | 'subscriber-mail'
+  | 'grantee-reminder'
+  | 'rag-check'
+  | 'rag-alert'
+  | 'sweep';
+
+export interface PlannedJob {
+  name: JobName;
+  id: string;
+  runAt: string;
+  data: Record<string, string>;
+}
+
+export interface JobPlan {
+  add: PlannedJob[];
+  remove: string[];
+}
+
+export interface PlanningPolicy {
+  roundAlertLeadMs: number;
+  reminderLeadMs: number;
+  rag: RagPolicy;
+}
+
+export interface RoundDates {
+  roundId: string;
+  announceAt: string;
+  opensAt: string;
+  closesAt: string;
+}
+
+const ms = (iso: string) => String(Date.parse(iso));
+
+/** The three notices every subscriber of a round's zones gets: announcement, opening, closing soon. */
+export function roundNoticeJobs(round: RoundDates, policy: PlanningPolicy): PlannedJob[] {
+  const closingAt = new Date(Date.parse(round.closesAt) - policy.reminderLeadMs).toISOString();
+  const jobs: PlannedJob[] = [
+    { name: 'round-alert', id: `round-alert.${round.roundId}.${ms(round.announceAt)}`, runAt: round.announceAt, data: { roundId: round.roundId, at: round.announceAt } },
+    { name: 'round-open', id: `round-open.${round.roundId}.${ms(round.opensAt)}`, runAt: round.opensAt, data: { roundId: round.roundId, at: round.opensAt } },
+  ];
+  // A round shorter than the reminder lead gets no "closes soon": it would arrive before it opened.
+  if (closingAt > round.opensAt) {
+    jobs.push({ name: 'round-closing', id: `round-closing.${round.roundId}.${ms(round.closesAt)}`, runAt: closingAt, data: { roundId: round.roundId, at: round.closesAt } });
+  }
+  return jobs;
+}
+
+/** A reminder before each due item, and the moments its lateness would cross Amber and Red. */
+export function monitoringJobs(applicationId: string, items: readonly DueItem[], policy: PlanningPolicy): PlannedJob[] {
+  return items.flatMap((item): PlannedJob[] => {
+    const { amberAt, redAt } = ragCheckpoints(item, policy.rag);
+    return [
+      {
+        name: 'grantee-reminder',
+        id: `reminder.${applicationId}.${item.key}`,
+        runAt: new Date(Date.parse(item.dueAt) - policy.reminderLeadMs).toISOString(),
+        data: { applicationId, itemKey: item.key, dueAt: item.dueAt },
+      },
+      { name: 'rag-check', id: `rag-check.${applicationId}.${item.key}.amber`, runAt: amberAt, data: { applicationId } },
+      { name: 'rag-check', id: `rag-check.${applicationId}.${item.key}.red`, runAt: redAt, data: { applicationId } },
+    ];
+  });
+}
+
+/**
+ * Jobs one event calls for. `previousRound` is the round as it stood before a reschedule or a
+ * cancellation, so the notices planned for the old dates can be removed.
+ */
+export function planJobs(event: RecordedEvent, policy: PlanningPolicy, previousRound?: RoundDates): JobPlan {
+  const d = event.data as Record<string, unknown>;
+  switch (event.type) {
+    case 'RoundScheduled':
+      return { add: roundNoticeJobs(d as unknown as RoundDates, policy), remove: [] };
+    case 'RoundRescheduled': {
+      const next = d as unknown as RoundDates;
+      const add = roundNoticeJobs(next, policy);
+      const keep = new Set(add.map((j) => j.id));
+      const remove = previousRound ? roundNoticeJobs(previousRound, policy).map((j) => j.id).filter((id) => !keep.has(id)) : [];
+      return { add, remove };
+    }
+    case 'RoundCancelled':
+      return { add: [], remove: previousRound ? roundNoticeJobs(previousRound, policy).map((j) => j.id) : [] };
+    case 'MonitoringScheduled':
+      return { add: monitoringJobs(d.applicationId as string, d.items as DueItem[], policy), remove: [] };
+    case 'GrantRagRated': {
+      const rating = d.rating as string;
+      if ((rating !== 'amber' && rating !== 'red') || rating === d.previous) return { add: [], remove: [] };
+      return {
+        add: [
+          {
+            name: 'rag-alert',
+            id: `rag-alert.${event.id}`,
+            runAt: event.recordedAt,
+            data: { applicationId: d.applicationId as string, eventId: event.id, rating, previous: d.previous as string, reason: d.reason as string },
+          },
+        ],
+        remove: [],
+      };
+    }
+    default:
+      return { add: [], remove: [] };
+  }
+}

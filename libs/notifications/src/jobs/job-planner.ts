@@ -1,0 +1,81 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
+import { Duration } from 'luxon';
+import { EVENT_STORE, EventStore, RecordedEvent, Subscription } from '@pz/event-store';
+import { APP_CONFIG, AppConfig } from '@pz/platform';
+import { fold } from '@pz/platform/domain';
+import { roundDecider, RoundEvent } from '@pz/rounds/domain/round';
+import { PlanningPolicy, planJobs, RoundDates } from './job-plan';
+import { WorkQueue } from './work-queue';
+
+export const PLANNER_CHECKPOINT = 'job-planner';
+
+export function planningPolicy(config: AppConfig): PlanningPolicy {
+  return {
+    roundAlertLeadMs: Duration.fromISO(config.roundAlertLead).toMillis(),
+    reminderLeadMs: Duration.fromISO(config.reminderLead).toMillis(),
+    rag: { amberAfter: config.ragAmberAfter, redAfter: config.ragRedAfter },
+  };
+}
+
+/**
+ * Follows the event log from its checkpoint and turns events into queued jobs. Controllers never
+ * enqueue: if Redis is away, commands still succeed, this batch fails and is retried from the
+ * same checkpoint until Redis is back, so work is delayed and never lost.
+ */
+@Injectable()
+export class JobPlanner implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('JobPlanner');
+  private subscription: Subscription | null = null;
+  private position = 0;
+  private lastError: string | null = null;
+  private readonly policy: PlanningPolicy;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly work: WorkQueue,
+  ) {
+    this.policy = planningPolicy(config);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.position = (await this.store.loadCheckpoint(PLANNER_CHECKPOINT)) ?? 0;
+    this.subscription = this.store.subscribeToAll({
+      after: this.position,
+      batchSize: 200,
+      handle: (events) => this.plan(events),
+      onError: (error) => {
+        this.lastError = error instanceof Error ? error.message : String(error);
+        this.logger.warn(`Planning paused, will retry from position ${this.position}: ${this.lastError}`);
+      },
+    });
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.subscription?.stop();
+    this.subscription = null;
+  }
+
+  async status(): Promise<{ position: number; lag: number; lastError: string | null }> {
+    const head = await this.store.headPosition();
+    return { position: this.position, lag: Math.max(0, head - this.position), lastError: this.lastError };
+  }
+
+  private async plan(events: RecordedEvent[]): Promise<void> {
+    for (const event of events) {
+      const previous = event.type === 'RoundRescheduled' || event.type === 'RoundCancelled' ? await this.roundBefore(event) : undefined;
+      await this.work.apply(planJobs(event, this.policy, previous));
+    }
+    const last = events[events.length - 1].position;
+    await this.store.saveCheckpoint(PLANNER_CHECKPOINT, last);
+    this.position = last;
+    this.lastError = null;
+  }
+
+  /** The round's dates as they were just before this event. */
+  private async roundBefore(event: RecordedEvent): Promise<RoundDates | undefined> {
+    const history = (await this.store.readStream(event.streamId)).filter((e) => e.revision < event.revision);
+    const state = fold(roundDecider, history.map((e) => ({ type: e.type, data: e.data }) as RoundEvent));
+    return state.round ?? undefined;
+  }
+}

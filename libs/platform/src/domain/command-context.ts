@@ -1,0 +1,12 @@
+import type { Actor } from '@pz/event-store';
+
+/** Who is acting, when, and under which request: travels with every command into event metadata. */
+export interface CommandContext {
+  actor: Actor;
+  /** The decision's "now" (ISO 8601). Domain code never reads the clock itself. */
+  now: string;
+  correlationId: string;
+  causationId?: string | null;
+  /** Makes the written event ids deterministic, so a retried request writes nothing new. */
+  idempotencyKey?: string;
+}

@@ -1,0 +1,52 @@
+import {
+  BadRequestException,
+  CallHandler,
+  ExecutionContext,
+  Injectable,
+  NestInterceptor,
+  UnsupportedMediaTypeException,
+} from '@nestjs/common';
+import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
+import type { Request } from 'express';
+import type { Observable } from 'rxjs';
+
+const BODY_PARAMS = new Set([String(RouteParamtypes.BODY), String(RouteParamtypes.RAW_BODY)]);
+const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * What a write route does with the request body, enforced for every one (after authentication, so
+ * a caller without access learns nothing from it):
+ * - a route that reads a body (`@Body()`) takes it as JSON: any other content type is a 415,
+ *   where it would otherwise reach the handler as "no body" and, with all fields optional, succeed;
+ * - a route that reads no body refuses JSON fields it would silently ignore (400, each named),
+ *   as the contract refuses unknown fields. Other content (an RFC 8058 one-click unsubscribe
+ *   posts a form) is not parsed and stays ignored.
+ */
+@Injectable()
+export class BodyContractInterceptor implements NestInterceptor {
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (context.getType() !== 'http') return next.handle();
+    const request = context.switchToHttp().getRequest<Request>();
+    if (!WRITES.has(request.method)) return next.handle();
+    const params: Record<string, unknown> = Reflect.getMetadata(ROUTE_ARGS_METADATA, context.getClass(), context.getHandler().name) ?? {};
+    const takesBody = Object.keys(params).some((key) => BODY_PARAMS.has(key.split(':')[0]));
+
+    if (takesBody) {
+      if (hasBody(request) && !request.is('application/json')) {
+        throw new UnsupportedMediaTypeException('Content-Type must be application/json');
+      }
+    } else if (Array.isArray(request.body)) {
+      throw new BadRequestException(['this request takes no body']);
+    } else if (request.body !== null && typeof request.body === 'object') {
+      const fields = Object.keys(request.body as object);
+      if (fields.length > 0) throw new BadRequestException(fields.map((field) => `property ${field} should not exist`));
+    }
+    return next.handle();
+  }
+}
+
+function hasBody(request: Request): boolean {
+  const length = request.headers['content-length'];
+  return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}

@@ -1,0 +1,50 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { ConfigModule, ConfigService } from '@nestjs/config';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { JwtModule } from '@nestjs/jwt';
+import { LoggerModule } from 'nestjs-pino';
+import { EVENT_STORE } from '@pz/event-store';
+import { AuthGuard } from './auth/auth.guard';
+import { APP_CONFIG, AppConfig, loadConfig } from './config/environment';
+import { HealthController } from './health/health.controller';
+import { HealthRegistry } from './health/health-registry';
+import { RedisProbe } from './health/redis-probe';
+import { DomainExceptionFilter } from './http/domain-exception.filter';
+import { IdempotencyInterceptor } from './http/idempotency.interceptor';
+import { loggerOptions } from './logging/logger-options';
+import { openEventStore, openReadModelDatabase } from './store/open-stores';
+import { READ_MODEL_DB, ReadModels } from './store/read-models.service';
+import { StoreLifecycle } from './store/store-lifecycle';
+
+/** Configuration, logging, auth, the event store and read models: shared by api and worker. */
+@Global()
+@Module({})
+export class PlatformModule {
+  static forRoot(options: { config?: AppConfig } = {}): DynamicModule {
+    const config = options.config ?? loadConfig();
+    return {
+      module: PlatformModule,
+      imports: [
+        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => ({ app: config })] }),
+        CqrsModule.forRoot(),
+        JwtModule.register({}),
+        LoggerModule.forRoot(loggerOptions(config.nodeEnv)),
+      ],
+      controllers: [HealthController],
+      providers: [
+        { provide: APP_CONFIG, useFactory: (cs: ConfigService) => cs.getOrThrow<AppConfig>('app'), inject: [ConfigService] },
+        { provide: EVENT_STORE, useFactory: openEventStore, inject: [APP_CONFIG] },
+        { provide: READ_MODEL_DB, useFactory: openReadModelDatabase, inject: [APP_CONFIG] },
+        StoreLifecycle,
+        ReadModels,
+        RedisProbe,
+        HealthRegistry,
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_FILTER, useClass: DomainExceptionFilter },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+      ],
+      exports: [APP_CONFIG, EVENT_STORE, READ_MODEL_DB, ReadModels, RedisProbe, HealthRegistry, CqrsModule, JwtModule],
+    };
+  }
+}

@@ -1,0 +1,180 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { RecordedEvent, SqliteEventStore } from '@pz/event-store';
+import { newEvent, waitUntil } from '@pz/event-store/testing/event-store.contract';
+import type { DocumentStore } from './document-store';
+import type { Projection } from './projection';
+import { ProjectionRunner, ProjectionTimeoutError } from './projection-runner';
+import { replayIntoScratch, snapshotDocuments } from './replay';
+
+/** Counts deposits per account and keeps a running total: order-sensitive on purpose. */
+function ledger(version = 1, onApply?: (e: RecordedEvent) => void): Projection {
+  return {
+    name: 'ledger',
+    version,
+    collections: ['accounts'],
+    apply(event: RecordedEvent, docs: DocumentStore) {
+      onApply?.(event);
+      if (event.type !== 'Deposited') return;
+      const { account, amount } = event.data as { account: string; amount: number };
+      const doc = docs.get<{ total: number; history: number[] }>('accounts', account) ?? { total: 0, history: [] };
+      docs.put('accounts', account, { total: doc.total + amount, history: [...doc.history, event.position] });
+    },
+  };
+}
+
+describe('ProjectionRunner', () => {
+  let dir: string;
+  let path: string;
+  let store: SqliteEventStore;
+  let db: Database.Database;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'pz-proj-'));
+    path = join(dir, 'store.sqlite');
+    store = new SqliteEventStore({ path, pollIntervalMs: 20 });
+    db = new Database(path);
+  });
+  afterEach(async () => {
+    await store.close();
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function deposit(account: string, amount: number) {
+    return store.append(`account-${account}`, [newEvent('Deposited', { account, amount })], 'any');
+  }
+
+  it('waits for a write to be projected (read-your-writes) and reports lag', async () => {
+    const runner = new ProjectionRunner(store, db, [ledger()]);
+    runner.start();
+    const { position } = await deposit('a', 5);
+    await runner.waitFor(position);
+    expect(runner.documents.get('accounts', 'a')).toEqual({ total: 5, history: [position] });
+    expect(await runner.status()).toEqual([{ name: 'ledger', version: 1, position, lag: 0 }]);
+    await runner.stop();
+
+    await deposit('a', 1);
+    expect((await runner.status())[0].lag).toBe(1);
+  });
+
+  it('times out a wait it cannot satisfy', async () => {
+    const runner = new ProjectionRunner(store, db, [ledger()]);
+    runner.start();
+    await expect(runner.waitFor(999, 50)).rejects.toBeInstanceOf(ProjectionTimeoutError);
+    await runner.stop();
+  });
+
+  it('rebuilds from zero into exactly the same documents', async () => {
+    for (let i = 0; i < 300; i++) await deposit(`acc-${i % 7}`, i);
+    const runner = new ProjectionRunner(store, db, [ledger()], { batchSize: 64 });
+    runner.start();
+    await runner.waitFor(await store.headPosition());
+    const before = snapshotDocuments(db, ['accounts']);
+    expect(before.size).toBe(7);
+
+    await runner.rebuild();
+    expect(snapshotDocuments(db, ['accounts'])).toEqual(before);
+
+    const scratch = await replayIntoScratch(store, [ledger()], await store.headPosition(), 50);
+    expect(scratch.events).toBe(300);
+    expect(snapshotDocuments(scratch.db, ['accounts'])).toEqual(before);
+    scratch.db.close();
+    await runner.stop();
+  });
+
+  it('resumes from its persisted checkpoint after a restart, applying nothing twice', async () => {
+    const applied: number[] = [];
+    const first = new ProjectionRunner(store, db, [ledger(1, (e) => applied.push(e.position))]);
+    first.start();
+    await first.waitFor((await deposit('a', 1)).position);
+    await first.stop();
+    await deposit('a', 2);
+    const second = new ProjectionRunner(store, db, [ledger(1, (e) => applied.push(e.position))]);
+    second.start();
+    await second.waitFor(await store.headPosition());
+    expect(applied).toEqual([1, 2]);
+    expect(second.documents.get('accounts', 'a')).toEqual({ total: 3, history: [1, 2] });
+    await second.stop();
+  });
+
+  it('rebuilds a projection whose version changed', async () => {
+    await deposit('a', 1);
+    const v1 = new ProjectionRunner(store, db, [ledger(1)]);
+    v1.start();
+    await v1.waitFor(1);
+    await v1.stop();
+    db.prepare("UPDATE rm_docs SET doc = '{\"total\":999,\"history\":[]}'").run();
+    const v2 = new ProjectionRunner(store, db, [ledger(2)]);
+    v2.start();
+    await v2.waitFor(1);
+    expect(v2.documents.get('accounts', 'a')).toEqual({ total: 1, history: [1] });
+    await v2.stop();
+  });
+
+  it('never applies an event twice when two runners share one read-model file', async () => {
+    for (let i = 0; i < 200; i++) await deposit('shared', 1);
+    const otherDb = new Database(path);
+    const one = new ProjectionRunner(store, db, [ledger()], { batchSize: 7 });
+    const two = new ProjectionRunner(store, otherDb, [ledger()], { batchSize: 11 });
+    one.start();
+    two.start();
+    const head = await store.headPosition();
+    await Promise.all([one.waitFor(head), two.waitFor(head)]);
+    expect(one.documents.get('accounts', 'shared')).toMatchObject({ total: 200 });
+    await Promise.all([one.stop(), two.stop()]);
+    otherDb.close();
+  });
+
+  it('retries a failed batch from the stored documents, not from what the failed attempt left in memory', async () => {
+    await deposit('a', 1);
+    await deposit('a', 2);
+    let failOnce = true;
+    const flaky = ledger(1, (e) => {
+      if (e.position === 2 && failOnce) {
+        failOnce = false;
+        throw new Error('transient');
+      }
+    });
+    const runner = new ProjectionRunner(store, db, [flaky], { onError: () => undefined });
+    runner.start();
+    await waitUntil(() => runner.position >= 2, 8000);
+    // Event 1 was applied in memory before event 2 failed; applied twice it would read 4.
+    expect(runner.documents.get('accounts', 'a')).toEqual({ total: 3, history: [1, 2] });
+    await runner.stop();
+  });
+
+  it('keeps documents parsed between batches only while nobody else writes the file', async () => {
+    const runner = new ProjectionRunner(store, db, [ledger()]);
+    runner.start();
+    await runner.waitFor((await deposit('a', 1)).position);
+    // Another connection changes the document behind the runner's back (a second runner, a repair).
+    const other = new Database(path);
+    other.prepare('UPDATE rm_docs SET doc = ? WHERE collection = ? AND id = ?').run(JSON.stringify({ total: 100, history: [] }), 'accounts', 'a');
+    other.close();
+    const { position } = await deposit('a', 2);
+    await runner.waitFor(position);
+    expect(runner.documents.get('accounts', 'a')).toEqual({ total: 102, history: [position] });
+    await runner.stop();
+  });
+
+  it('retries a failed batch without losing the events in it', async () => {
+    let failures = 0;
+    const flaky = ledger(1, () => {
+      if (failures < 2) {
+        failures += 1;
+        throw new Error('transient');
+      }
+    });
+    const errors: unknown[] = [];
+    const runner = new ProjectionRunner(store, db, [flaky], { onError: (e) => errors.push(e) });
+    runner.start();
+    const { position } = await deposit('a', 7);
+    await waitUntil(() => runner.position >= position, 8000);
+    expect(errors).toHaveLength(2);
+    expect(runner.documents.get('accounts', 'a')).toEqual({ total: 7, history: [position] });
+    await runner.stop();
+  });
+});

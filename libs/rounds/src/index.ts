@@ -1,0 +1,6 @@
+export * from './domain/round';
+export * from './domain/zones';
+export * from './rounds.projection';
+export * from './rounds.queries';
+export * from './rounds.module';
+export * from './zones-catalogue';

@@ -1,0 +1,90 @@
+import type { RecordedEvent } from '@pz/event-store';
+import type { DocumentStore, Projection } from '@pz/projections';
+import type { Criterion, RoundKind, RoundRescheduledData, RoundScheduledData } from './domain/round';
+
+/** The calendar of rounds as everyone sees it; `status` is derived from the clock at read time. */
+export interface RoundView {
+  id: string;
+  name: string;
+  financialYear: string;
+  kind: RoundKind;
+  zones: string[];
+  themes: string[];
+  announceAt: string;
+  opensAt: string;
+  closesAt: string;
+  budgetPence: number;
+  committedPence: number;
+  maxAwardPence: number | null;
+  criteria: Criterion[];
+  cancelledAt: string | null;
+  cancelReason: string | null;
+  /** Panel members' user ids: shown to staff only. */
+  panel: string[];
+  scheduledAt: string;
+  lastChangedAt: string;
+}
+
+export const ROUNDS = 'rounds';
+
+export const roundsProjection: Projection = {
+  name: 'rounds',
+  version: 1,
+  collections: [ROUNDS],
+  apply(event: RecordedEvent, docs: DocumentStore) {
+    switch (event.type) {
+      case 'RoundScheduled': {
+        const d = event.data as RoundScheduledData;
+        docs.put<RoundView>(ROUNDS, d.roundId, {
+          id: d.roundId,
+          name: d.name,
+          financialYear: d.financialYear,
+          kind: d.kind,
+          zones: d.zones,
+          themes: d.themes,
+          announceAt: d.announceAt,
+          opensAt: d.opensAt,
+          closesAt: d.closesAt,
+          budgetPence: d.budgetPence,
+          committedPence: 0,
+          maxAwardPence: d.maxAwardPence,
+          criteria: d.criteria,
+          cancelledAt: null,
+          cancelReason: null,
+          panel: [],
+          scheduledAt: event.metadata.occurredAt,
+          lastChangedAt: event.metadata.occurredAt,
+        });
+        return;
+      }
+      case 'RoundRescheduled': {
+        const d = event.data as RoundRescheduledData;
+        update(docs, d.roundId, event, (r) => ({ ...r, opensAt: d.opensAt, closesAt: d.closesAt, announceAt: d.announceAt }));
+        return;
+      }
+      case 'RoundCancelled': {
+        const d = event.data as { roundId: string; reason: string; cancelledAt: string };
+        update(docs, d.roundId, event, (r) => ({ ...r, cancelledAt: d.cancelledAt, cancelReason: d.reason }));
+        return;
+      }
+      case 'RoundPanelSet': {
+        const d = event.data as { roundId: string; members: string[] };
+        update(docs, d.roundId, event, (r) => ({ ...r, panel: d.members }));
+        return;
+      }
+      case 'RoundFundsCommitted':
+      case 'RoundFundsReleased': {
+        const d = event.data as { roundId: string; amountPence: number };
+        const sign = event.type === 'RoundFundsCommitted' ? 1 : -1;
+        update(docs, d.roundId, event, (r) => ({ ...r, committedPence: r.committedPence + sign * d.amountPence }));
+        return;
+      }
+    }
+  },
+};
+
+function update(docs: DocumentStore, id: string, event: RecordedEvent, change: (r: RoundView) => RoundView): void {
+  const round = docs.get<RoundView>(ROUNDS, id);
+  if (!round) return;
+  docs.put(ROUNDS, id, { ...change(round), lastChangedAt: event.metadata.occurredAt });
+}

@@ -1,0 +1,67 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { PersonalDataVault, SealedValueCorruptError } from '@pz/people';
+import { ReadModels } from '@pz/platform';
+import { SUBSCRIPTIONS, SubscriptionView } from './subscriptions.projection';
+import { UnsubscribeLinks } from './unsubscribe-links';
+
+/** Everything an alert needs for one recipient. */
+export interface ActiveSubscriber {
+  subscriptionId: string;
+  person: string;
+  /** Plaintext, opened just now; never store or log it. */
+  email: string;
+  /** Empty: every zone. */
+  zones: string[];
+  unsubscribeUrl: string;
+}
+
+@Injectable()
+export class SubscriptionsQueries {
+  private readonly logger = new Logger('Subscriptions');
+
+  constructor(
+    private readonly readModels: ReadModels,
+    private readonly vault: PersonalDataVault,
+    private readonly links: UnsubscribeLinks,
+  ) {}
+
+  /**
+   * Active subscribers who asked for all zones or for at least one of `zoneIds` (a round's
+   * zones), with their address opened. Erased people are left out: their key is gone.
+   */
+  activeFor(zoneIds: readonly string[]): ActiveSubscriber[] {
+    const wanted = new Set(zoneIds);
+    const result: ActiveSubscriber[] = [];
+    for (const s of this.readModels.documents.list<SubscriptionView>(SUBSCRIPTIONS)) {
+      if (!s.active) continue;
+      if (s.zones.length > 0 && !s.zones.some((z) => wanted.has(z))) continue;
+      const email = this.openEmail(s);
+      if (email === null) continue;
+      result.push({
+        subscriptionId: s.id,
+        person: s.person,
+        email,
+        zones: s.zones,
+        unsubscribeUrl: this.links.url(s.id),
+      });
+    }
+    return result;
+  }
+
+  get(subscriptionId: string): SubscriptionView | undefined {
+    return this.readModels.documents.get<SubscriptionView>(SUBSCRIPTIONS, subscriptionId);
+  }
+
+  private openEmail(s: SubscriptionView): string | null {
+    try {
+      return this.vault.open(s.email);
+    } catch (error) {
+      // One damaged record must not stop an alert run to everyone else; the id is pseudonymous.
+      if (error instanceof SealedValueCorruptError) {
+        this.logger.warn(`Subscription ${s.id}: sealed address does not authenticate; skipped`);
+        return null;
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,5 @@
+export * from './transparency.module';
+export * from './transparency.config';
+export * from './transparency.service';
+export * from './domain/three-sixty-giving';
+export * from './domain/summary';

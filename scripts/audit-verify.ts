@@ -1,0 +1,60 @@
+// npm run audit:verify -- <store.sqlite | export.ndjson> [--expect-head <position>[:<hash>]]
+//
+// Checks the tamper-evident hash chain offline, from a copy of the store file or from an NDJSON
+// export (GET /audit/events with Accept: application/x-ndjson). Exit code 0 when intact, 1 when
+// broken (naming the first broken position), 2 on bad usage.
+import { createReadStream, openSync, readSync, closeSync, existsSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import Database from 'better-sqlite3';
+import { highestSeenPosition, sqliteLinks } from '../libs/audit/src/verify/sqlite-links';
+import { ChainLink, parseHead, verifyGlobalChain } from '../libs/audit/src/verify/verify-chain';
+
+function isSqliteFile(path: string): boolean {
+  const fd = openSync(path, 'r');
+  const header = Buffer.alloc(16);
+  readSync(fd, header, 0, 16, 0);
+  closeSync(fd);
+  return header.toString('latin1') === 'SQLite format 3\u0000';
+}
+
+async function* ndjsonLinks(path: string): AsyncIterable<ChainLink> {
+  const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
+  for await (const line of lines) {
+    if (line.trim() === '') continue;
+    yield JSON.parse(line) as ChainLink;
+  }
+}
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { 'expect-head': { type: 'string' } } });
+  const [file] = positionals;
+  if (!file || !existsSync(file)) {
+    process.stderr.write('usage: npm run audit:verify -- <store.sqlite | export.ndjson> [--expect-head <position>[:<hash>]]\n');
+    return 2;
+  }
+  const expectHead = parseHead(values['expect-head']);
+  let report;
+  if (isSqliteFile(file)) {
+    const db = new Database(file, { readonly: true, fileMustExist: true });
+    try {
+      report = await verifyGlobalChain(sqliteLinks(db), { expectHead, seenUpTo: highestSeenPosition(db) });
+    } finally {
+      db.close();
+    }
+  } else {
+    report = await verifyGlobalChain(ndjsonLinks(file), { expectHead });
+  }
+  process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  if (report.ok) process.stderr.write(`intact: ${report.events} events, head ${report.head.position}:${report.head.hash}\n`);
+  else process.stderr.write(`BROKEN at position ${report.brokenAt}: ${report.reason}\n`);
+  return report.ok ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(2);
+  },
+);

@@ -1,0 +1,79 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { JwtService } from '@nestjs/jwt';
+import { applicationBody, scheduleRound } from './support/journey';
+import { bearer, startTestApp, TEST_SECRET, TestApp } from './support/test-app';
+
+describe('Hardening', () => {
+  let t: TestApp | undefined;
+  afterEach(async () => {
+    await t?.close();
+    t = undefined;
+  });
+
+  it('allows browser calls only from the configured origins', async () => {
+    t = await startTestApp({ CORS_ORIGINS: 'https://grants.example.org' });
+    const ok = await request(t.http).options('/rounds').set('Origin', 'https://grants.example.org').set('Access-Control-Request-Method', 'GET');
+    expect(ok.headers['access-control-allow-origin']).toBe('https://grants.example.org');
+    const evil = await request(t.http).options('/rounds').set('Origin', 'https://evil.example').set('Access-Control-Request-Method', 'GET');
+    expect(evil.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('refuses header injection in emails and names', async () => {
+    t = await startTestApp();
+    await request(t.http).post('/subscriptions').send({ email: 'a@b.example\r\nBcc: victim@c.example' }).expect(400);
+    const round = await scheduleRound(t);
+    const applicant = bearer(t.token({ role: 'applicant', sub: 'u', org: 'o', email: 'u@o.example' }));
+    const res = await request(t.http)
+      .post(`/rounds/${round.id}/applications`)
+      .set(applicant)
+      .send({ ...applicationBody, contactEmail: 'x@y.example\nBcc: z@w.example', partners: [{ name: 'Trust\r\nX-Injected: 1' }], title: 'Line\nbreak' })
+      .expect(400);
+    const text = res.body.message.join('\n');
+    expect(text).toMatch(/contactEmail/);
+    expect(text).toMatch(/partners\.0\.name/);
+    expect(text).toMatch(/title/);
+  });
+
+  it('keeps personal data and credentials out of the logs', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pz-logs-'));
+    const child = spawn(process.execPath, ['-r', '@swc-node/register', 'test/support/server-child.ts'], {
+      cwd: join(__dirname, '..'),
+      env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'debug', PORT: '0', AUTH_JWT_SECRET: TEST_SECRET, SQLITE_PATH: join(dir, 'g.sqlite'), OUTBOX_DIR: join(dir, 'outbox'), QUEUE_PREFIX: `pzt-logs-${process.pid}` },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let logs = '';
+    child.stdout!.on('data', (c: Buffer) => (logs += c.toString()));
+    child.stderr!.on('data', (c: Buffer) => (logs += c.toString()));
+    try {
+      const port = await new Promise<number>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no start: ${logs}`)), 30_000);
+        const poll = setInterval(() => {
+          const m = /LISTENING (\d+)/.exec(logs);
+          if (m) {
+            clearInterval(poll);
+            clearTimeout(timer);
+            resolve(Number(m[1]));
+          }
+        }, 20);
+      });
+      const base = `http://127.0.0.1:${port}`;
+      const jwt = new JwtService().sign({ roles: ['applicant'], org: 'org-l', email: 'secret.person@private.example', name: 'Secret Person' }, { secret: TEST_SECRET, algorithm: 'HS256', subject: 'u-logs', expiresIn: '1h' });
+      await fetch(`${base}/subscriptions`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: 'subscriber.person@private.example' }) });
+      await fetch(`${base}/subscriptions/unsubscribe?token=sub-token-that-must-not-be-logged.abc`);
+      await fetch(`${base}/applications`, { headers: { Authorization: `Bearer ${jwt}` } });
+      await fetch(`${base}/subscriptions`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"email": "broken.json@private.example"' });
+      await new Promise((r) => setTimeout(r, 500));
+      expect(logs).toMatch(/"correlationId"/); // requests were logged...
+      for (const secret of ['subscriber.person', 'secret.person', 'Secret Person', 'sub-token-that-must-not-be-logged', jwt, 'broken.json@']) {
+        expect(logs).not.toContain(secret); // ...without what they carried
+      }
+    } finally {
+      child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});

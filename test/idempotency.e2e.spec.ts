@@ -1,0 +1,98 @@
+import request from 'supertest';
+import { EVENT_STORE, EventStore } from '@pz/event-store';
+import { financialYearOf, openAndSubmit, scheduleRound, waitUntilPast } from './support/journey';
+import { bearer, startTestApp, TestApp } from './support/test-app';
+
+describe('Idempotency-Key on writes', () => {
+  let t: TestApp;
+  let staff: string;
+  const opensAt = new Date(Date.now() + 30 * 86_400_000);
+  const round = {
+    name: 'Idempotent round',
+    financialYear: financialYearOf(opensAt),
+    kind: 'standard',
+    zones: ['new-parks'],
+    themes: ['Community Safety'],
+    opensAt: opensAt.toISOString(),
+    closesAt: new Date(opensAt.getTime() + 86_400_000).toISOString(),
+    budgetPence: 100_000,
+  };
+
+  beforeEach(async () => {
+    t = await startTestApp();
+    staff = t.token({ role: 'staff', sub: 'staff-1' });
+  });
+  afterEach(async () => t.close());
+
+  async function eventCount(): Promise<number> {
+    return t.app.get<EventStore>(EVENT_STORE).headPosition();
+  }
+
+  it('returns the first result for a replay and writes nothing more', async () => {
+    const first = await request(t.http).post('/rounds').set(bearer(staff)).set('Idempotency-Key', 'k-1').send(round).expect(201);
+    const events = await eventCount();
+    const again = await request(t.http).post('/rounds').set(bearer(staff)).set('Idempotency-Key', 'k-1').send(round).expect(201);
+    expect(again.body).toEqual(first.body);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(await eventCount()).toBe(events);
+    expect((await request(t.http).get('/rounds')).body).toHaveLength(1);
+  });
+
+  it('answers a retry the same way even when a crash lost the stored answer but not the events', async () => {
+    const first = await request(t.http).post('/rounds').set(bearer(staff)).set('Idempotency-Key', 'k-crash').send(round).expect(201);
+    const events = await eventCount();
+    // As if the process died after committing the events and before recording the answer.
+    const Database = (await import('better-sqlite3')).default;
+    const db = new Database(t.config.sqlitePath);
+    db.prepare('DELETE FROM idempotency_keys').run();
+    db.close();
+    const retried = await request(t.http).post('/rounds').set(bearer(staff)).set('Idempotency-Key', 'k-crash').send(round).expect(201);
+    expect(retried.body.id).toBe(first.body.id);
+    expect(await eventCount()).toBe(events);
+  });
+
+  it('answers 422 when a key is reused with a different body, and writes nothing', async () => {
+    await request(t.http).post('/rounds').set(bearer(staff)).set('Idempotency-Key', 'k-2').send(round).expect(201);
+    const events = await eventCount();
+    const res = await request(t.http)
+      .post('/rounds')
+      .set(bearer(staff))
+      .set('Idempotency-Key', 'k-2')
+      .send({ ...round, budgetPence: 999 })
+      .expect(422);
+    expect(res.body.message).toMatch(/different request/);
+    expect(await eventCount()).toBe(events);
+  });
+
+  it('runs concurrent duplicates once', async () => {
+    const responses = await Promise.all(
+      Array.from({ length: 6 }, () => request(t.http).post('/rounds').set(bearer(staff)).set('Idempotency-Key', 'k-3').send(round)),
+    );
+    expect(new Set(responses.map((r) => r.status))).toEqual(new Set([201]));
+    expect(new Set(responses.map((r) => r.body.id)).size).toBe(1);
+    expect((await request(t.http).get('/rounds')).body).toHaveLength(1);
+  });
+
+  it('keeps keys per caller', async () => {
+    const other = t.token({ role: 'staff', sub: 'staff-2' });
+    const a = await request(t.http).post('/rounds').set(bearer(staff)).set('Idempotency-Key', 'shared').send(round).expect(201);
+    const b = await request(t.http).post('/rounds').set(bearer(other)).set('Idempotency-Key', 'shared').send(round).expect(201);
+    expect(a.body.id).not.toBe(b.body.id);
+  });
+
+  it('refuses a malformed key', async () => {
+    await request(t.http).post('/rounds').set(bearer(staff)).set('Idempotency-Key', 'x'.repeat(201)).send(round).expect(400);
+  });
+
+  it('commits an award once however often it is retried', async () => {
+    const r = await scheduleRound(t, { closesInMs: 1500, budgetPence: 1_000_000 });
+    const id = await openAndSubmit(t, r.id, 'org-i', { requestedPence: 300_000 });
+    await waitUntilPast(r.closesAt);
+    const send = () =>
+      request(t.http).post(`/applications/${id}/award`).set(bearer(staff)).set('Idempotency-Key', 'award-1').send({ amountPence: 300_000 });
+    const first = await send().expect(200);
+    const second = await send().expect(200);
+    expect(second.body).toEqual(first.body);
+    expect((await request(t.http).get(`/rounds/${r.id}`)).body.committedPence).toBe(300_000);
+  });
+});
