@@ -2,13 +2,11 @@ import {
   CanActivate,
   ExecutionContext,
   ForbiddenException,
-  Inject,
   Injectable,
   UnauthorizedException,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
-import { APP_CONFIG, AppConfig } from '../config/environment';
 import { AuthenticatedRequest, AuthUser, USER_ROLES, UserRole } from './auth-user';
 import { PUBLIC_KEY, ROLES_KEY } from './roles.decorator';
 
@@ -21,7 +19,6 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly jwt: JwtService,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -58,10 +55,8 @@ export class AuthGuard implements CanActivate {
     }
     let claims: Record<string, unknown>;
     try {
-      claims = await this.jwt.verifyAsync(header.slice('Bearer '.length).trim(), {
-        secret: this.config.authJwtSecret,
-        algorithms: ['HS256'],
-      });
+      // The key is the module's (PlatformModule): a KeyObject built once from AUTH_JWT_SECRET.
+      claims = await this.jwt.verifyAsync(header.slice('Bearer '.length).trim(), { algorithms: ['HS256'] });
     } catch {
       throw new UnauthorizedException('The bearer token is invalid or has expired');
     }
