@@ -7,6 +7,7 @@ import { roundDecider, roundStreamId } from '@pz/rounds/domain/round';
 import {
   ApplicationCommand,
   applicationDecider,
+  ApplicationEvent,
   applicationStreamId,
   RoundFacts,
 } from './domain/application';
@@ -79,8 +80,14 @@ export class ApplicationCommandHandler implements ICommandHandler<RunApplication
     };
   }
 
+  /**
+   * The round is fixed by the stream's first event (the draft), so one event is enough; the
+   * command then folds the whole stream once, in executeCommand.
+   */
   private async roundOf(streamId: string): Promise<string> {
-    const { state } = await loadAggregate(this.store, streamId, applicationDecider);
+    const [first] = await this.store.readStream(streamId, { maxCount: 1 });
+    let state = applicationDecider.initialState();
+    if (first) state = applicationDecider.evolve(state, { type: first.type, data: first.data } as ApplicationEvent);
     if (!state.roundId) throw new NotFound(`Application ${streamId.replace('application-', '')} not found`);
     return state.roundId;
   }
