@@ -33,6 +33,9 @@ export function followLog(options: FollowLogOptions): Subscription {
         }
         await options.handle(batch);
         position = batch[batch.length - 1].position;
+        // A full batch means we are catching up; the store's reads resolve at once, so without
+        // a turn of the event loop a long replay would hold off HTTP and timers until it ends.
+        if (batch.length >= options.batchSize) await new Promise<void>((resolve) => setImmediate(resolve));
       } catch (error) {
         options.onError?.(error);
         await sleep(options.retryDelayMs ?? 1000, signal);
