@@ -103,7 +103,7 @@ export class SqliteEventStore implements EventStore {
       byId: this.db.prepare('SELECT stream_id, revision, position FROM events WHERE id = ?'),
       insert: this.db.prepare(
         `INSERT INTO events (position, id, stream_id, revision, type, data, metadata, recorded_at, prev_hash, hash)
-         VALUES (@position, @id, @streamId, @revision, @type, @data, @metadata, @recordedAt, @prevHash, @hash)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       // Rows as arrays (raw): better-sqlite3 builds a keyed object per row slowly, and
       // toRecorded builds the event object anyway. Reading a whole stream, the common case,
@@ -231,18 +231,19 @@ export class SqliteEventStore implements EventStore {
         metadata: event.metadata,
         recordedAt,
       });
-      this.statements.insert.run({
+      // Positional, in the column order above: binding by name costs a lookup per column.
+      this.statements.insert.run(
         position,
-        id: event.id,
+        event.id,
         streamId,
         revision,
-        type: event.type,
-        data: JSON.stringify(event.data),
-        metadata: JSON.stringify(event.metadata),
+        event.type,
+        JSON.stringify(event.data),
+        JSON.stringify(event.metadata),
         recordedAt,
-        prevHash: chain.hash,
+        chain.hash,
         hash,
-      });
+      );
       chain.position = position;
       chain.hash = hash;
     }
