@@ -1,11 +1,11 @@
-import { Conflict, DomainError, InvalidCommand, NotFound } from '@pz/platform/domain';
+import { Conflict, NotFound } from '@pz/platform/domain';
+import { givenDecider } from '@pz/platform/domain/testing';
 import { DEFAULT_CRITERIA } from '@pz/rounds/domain/round';
 import {
   ApplicationCommand,
   applicationDecider,
   ApplicationDetails,
   ApplicationEvent,
-  ApplicationState,
   BRANDING_CONDITION,
   CaseStudy,
   RoundFacts,
@@ -218,38 +218,7 @@ const evaluateRag = (now: string, o: Partial<Cmd<'EvaluateRag'>> = {}): Cmd<'Eva
 });
 
 // ---- given / when / then ----------------------------------------------------------------------
-function given(...events: ApplicationEvent[]) {
-  const state: ApplicationState = events.reduce((s, e) => applicationDecider.evolve(s, e), applicationDecider.initialState());
-  return {
-    state,
-    when: (command: ApplicationCommand) => ({
-      then: (expected: ApplicationEvent[]) => expect(applicationDecider.decide(command, state)).toEqual(expected),
-      thenThrows: (kind: abstract new (...args: never[]) => DomainError, fragment: string | RegExp) =>
-        expectError(() => applicationDecider.decide(command, state), kind, fragment),
-      /** InvalidCommand naming exactly these problems (each fragment matches one problem, in any order). */
-      thenInvalid: (...fragments: string[]) => {
-        const error = expectError(() => applicationDecider.decide(command, state), InvalidCommand, '') as InvalidCommand;
-        expect(error.problems).toHaveLength(fragments.length);
-        for (const fragment of fragments) {
-          expect(error.problems.some((p) => p.includes(fragment))).toBe(true);
-        }
-        return error;
-      },
-    }),
-  };
-}
-
-function expectError(fn: () => unknown, kind: abstract new (...args: never[]) => DomainError, fragment: string | RegExp): DomainError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught).toBeInstanceOf(kind);
-  expect((caught as Error).message).toMatch(fragment);
-  return caught as DomainError;
-}
+const given = givenDecider(applicationDecider);
 
 const anAward = () => [opened(), submitted(), awarded(), scheduled()];
 const aClosedGrant = () => [...anAward(), checkInFiled(), caseStudyFiled()];

@@ -1,12 +1,12 @@
 import { monitoringSchedule } from './monitoring';
-import { Conflict, DomainError, Forbidden, InvalidCommand, NotFound } from '@pz/platform/domain';
+import { Conflict, Forbidden, InvalidCommand, NotFound } from '@pz/platform/domain';
+import { givenDecider } from '@pz/platform/domain/testing';
 import { DEFAULT_CRITERIA } from '@pz/rounds/domain/round';
 import {
   ApplicationCommand,
   applicationDecider,
   ApplicationDetails,
   ApplicationEvent,
-  ApplicationState,
   BRANDING_CONDITION,
   RoundFacts,
   SealedContact,
@@ -186,38 +186,7 @@ const decline = (o: Partial<Cmd<'DeclineApplication'>> = {}): Cmd<'DeclineApplic
 });
 
 // ---- given / when / then ----------------------------------------------------------------------
-function given(...events: ApplicationEvent[]) {
-  const state: ApplicationState = events.reduce((s, e) => applicationDecider.evolve(s, e), applicationDecider.initialState());
-  return {
-    state,
-    when: (command: ApplicationCommand) => ({
-      then: (expected: ApplicationEvent[]) => expect(applicationDecider.decide(command, state)).toEqual(expected),
-      thenThrows: (kind: abstract new (...args: never[]) => DomainError, fragment: string | RegExp) =>
-        expectError(() => applicationDecider.decide(command, state), kind, fragment),
-      /** InvalidCommand naming exactly these problems (each fragment matches one problem, in any order). */
-      thenInvalid: (...fragments: string[]) => {
-        const error = expectError(() => applicationDecider.decide(command, state), InvalidCommand, '') as InvalidCommand;
-        expect(error.problems).toHaveLength(fragments.length);
-        for (const fragment of fragments) {
-          expect(error.problems.some((p) => p.includes(fragment))).toBe(true);
-        }
-        return error;
-      },
-    }),
-  };
-}
-
-function expectError(fn: () => unknown, kind: abstract new (...args: never[]) => DomainError, fragment: string | RegExp): DomainError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught).toBeInstanceOf(kind);
-  expect((caught as Error).message).toMatch(fragment);
-  return caught as DomainError;
-}
+const given = givenDecider(applicationDecider);
 
 const aDraft = () => [opened()];
 const aSubmitted = () => [opened(), submitted()];

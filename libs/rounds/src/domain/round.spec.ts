@@ -1,4 +1,5 @@
-import { Conflict, DomainError, InvalidCommand, NotFound } from '@pz/platform/domain';
+import { Conflict, InvalidCommand, NotFound } from '@pz/platform/domain';
+import { givenDecider } from '@pz/platform/domain/testing';
 import {
   CancelRound,
   CommitRoundFunds,
@@ -11,7 +12,6 @@ import {
   RoundEvent,
   RoundRescheduledData,
   RoundScheduledData,
-  RoundState,
   roundStatusAt,
   ScheduleRound,
   SetRoundPanel,
@@ -179,32 +179,7 @@ const release = (applicationId: string, o: Partial<ReleaseRoundFunds> = {}): Rel
   ...o,
 });
 
-function given(...events: RoundEvent[]) {
-  const state: RoundState = events.reduce((s, e) => roundDecider.evolve(s, e), roundDecider.initialState());
-  return {
-    state,
-    when: (command: RoundCommand) => ({
-      then: (expected: RoundEvent[]) => expect(roundDecider.decide(command, state)).toEqual(expected),
-      thenThrows: (kind: abstract new (...args: never[]) => DomainError, fragment: string | RegExp): DomainError => {
-        let caught: unknown;
-        try {
-          roundDecider.decide(command, state);
-        } catch (error) {
-          caught = error;
-        }
-        expect(caught).toBeInstanceOf(kind);
-        expect((caught as Error).message).toMatch(fragment);
-        return caught as DomainError;
-      },
-      /** InvalidCommand naming exactly these problems (each fragment matches one problem). */
-      thenInvalid(...fragments: string[]) {
-        const error = this.thenThrows(InvalidCommand, '') as InvalidCommand;
-        expect(error.problems).toHaveLength(fragments.length);
-        for (const fragment of fragments) expect(error.problems.some((p) => p.includes(fragment))).toBe(true);
-      },
-    }),
-  };
-}
+const given = givenDecider(roundDecider);
 
 describe('round decider: commands on a round that does not exist', () => {
   it.each<[string, RoundCommand]>([
