@@ -130,88 +130,91 @@ export const applicationsProjection: Projection = {
       return;
     }
 
-    const doc = docs.get<ApplicationDoc>(APPLICATIONS, id);
-    if (!doc) return;
-    const next: ApplicationDoc = {
-      ...doc,
-      revision: recorded.revision,
-      timeline: [...doc.timeline, { type: TIMELINE_NAMES[event.type], at }],
-      lastChangedAt: at,
-    };
-    switch (event.type) {
-      case 'ApplicationDraftEdited':
-        Object.assign(next, event.data.changes);
-        if (event.data.contact) next.contact = event.data.contact;
-        break;
-      case 'ApplicationSubmitted':
-        next.status = 'submitted';
-        next.submittedAt = event.data.submittedAt;
-        break;
-      case 'ApplicationWithdrawn':
-        next.status = 'withdrawn';
-        next.withdrawnReason = event.data.reason;
-        break;
-      case 'ConflictOfInterestDeclared': {
-        const { [event.data.member]: _dropped, ...scores } = doc.scores;
-        next.conflicts = [...doc.conflicts, event.data.member];
-        next.scores = scores;
-        break;
-      }
-      case 'ApplicationScored':
-        next.scores = {
-          ...doc.scores,
-          [event.data.member]: {
-            scores: event.data.scores,
-            weightedTotal: event.data.weightedTotal,
-            comment: event.data.comment,
-            at,
-          },
-        };
-        break;
-      case 'ApplicationAwarded':
-        next.status = 'awarded';
-        next.awardedPence = event.data.amountPence;
-        next.tranches = event.data.tranches;
-        next.conditions = event.data.conditions;
-        next.awardNote = event.data.note;
-        next.decidedAt = event.data.awardedAt;
-        next.awardedAt = event.data.awardedAt;
-        next.rag = 'green';
-        next.ragReason = 'Awarded: monitoring starts';
-        next.ragBy = 'system';
-        next.ragAt = event.data.awardedAt;
-        break;
-      case 'MonitoringScheduled':
-        next.schedule = event.data.items;
-        break;
-      case 'FirstCheckInFiled':
-        next.filed = { ...doc.filed, [event.data.itemKey]: event.data.filedAt };
-        next.checkIn = { summary: event.data.summary, supportNeeded: event.data.supportNeeded, filedAt: event.data.filedAt };
-        break;
-      case 'MonitoringReturnFiled': {
-        const { applicationId: _a, ...ret } = event.data;
-        next.filed = { ...doc.filed, [event.data.itemKey]: event.data.filedAt };
-        next.returns = [...doc.returns, ret];
-        break;
-      }
-      case 'CaseStudyFiled':
-        next.filed = { ...doc.filed, [event.data.itemKey]: event.data.filedAt };
-        next.caseStudy = { ...event.data.caseStudy, filedAt: event.data.filedAt };
-        next.status = 'closed';
-        next.closedAt = event.data.filedAt;
-        break;
-      case 'GrantRagRated':
-        next.rag = event.data.rating;
-        next.ragReason = event.data.reason;
-        next.ragBy = event.data.by;
-        next.ragAt = event.data.ratedAt;
-        break;
-      case 'ApplicationDeclined':
-        next.status = 'declined';
-        next.feedback = event.data.feedback;
-        next.decidedAt = event.data.declinedAt;
-        break;
-    }
-    docs.put(APPLICATIONS, id, next);
+    docs.update<ApplicationDoc>(APPLICATIONS, id, (doc) => changed(doc, event, recorded.revision, at));
   },
 };
+
+/** An existing application's document after one more of its events (not ApplicationDraftOpened). */
+function changed(doc: ApplicationDoc, event: ApplicationEvent, revision: number, at: string): ApplicationDoc {
+  const next: ApplicationDoc = {
+    ...doc,
+    revision,
+    timeline: [...doc.timeline, { type: TIMELINE_NAMES[event.type], at }],
+    lastChangedAt: at,
+  };
+  switch (event.type) {
+    case 'ApplicationDraftEdited':
+      Object.assign(next, event.data.changes);
+      if (event.data.contact) next.contact = event.data.contact;
+      break;
+    case 'ApplicationSubmitted':
+      next.status = 'submitted';
+      next.submittedAt = event.data.submittedAt;
+      break;
+    case 'ApplicationWithdrawn':
+      next.status = 'withdrawn';
+      next.withdrawnReason = event.data.reason;
+      break;
+    case 'ConflictOfInterestDeclared': {
+      const { [event.data.member]: _dropped, ...scores } = doc.scores;
+      next.conflicts = [...doc.conflicts, event.data.member];
+      next.scores = scores;
+      break;
+    }
+    case 'ApplicationScored':
+      next.scores = {
+        ...doc.scores,
+        [event.data.member]: {
+          scores: event.data.scores,
+          weightedTotal: event.data.weightedTotal,
+          comment: event.data.comment,
+          at,
+        },
+      };
+      break;
+    case 'ApplicationAwarded':
+      next.status = 'awarded';
+      next.awardedPence = event.data.amountPence;
+      next.tranches = event.data.tranches;
+      next.conditions = event.data.conditions;
+      next.awardNote = event.data.note;
+      next.decidedAt = event.data.awardedAt;
+      next.awardedAt = event.data.awardedAt;
+      next.rag = 'green';
+      next.ragReason = 'Awarded: monitoring starts';
+      next.ragBy = 'system';
+      next.ragAt = event.data.awardedAt;
+      break;
+    case 'MonitoringScheduled':
+      next.schedule = event.data.items;
+      break;
+    case 'FirstCheckInFiled':
+      next.filed = { ...doc.filed, [event.data.itemKey]: event.data.filedAt };
+      next.checkIn = { summary: event.data.summary, supportNeeded: event.data.supportNeeded, filedAt: event.data.filedAt };
+      break;
+    case 'MonitoringReturnFiled': {
+      const { applicationId: _a, ...ret } = event.data;
+      next.filed = { ...doc.filed, [event.data.itemKey]: event.data.filedAt };
+      next.returns = [...doc.returns, ret];
+      break;
+    }
+    case 'CaseStudyFiled':
+      next.filed = { ...doc.filed, [event.data.itemKey]: event.data.filedAt };
+      next.caseStudy = { ...event.data.caseStudy, filedAt: event.data.filedAt };
+      next.status = 'closed';
+      next.closedAt = event.data.filedAt;
+      break;
+    case 'GrantRagRated':
+      next.rag = event.data.rating;
+      next.ragReason = event.data.reason;
+      next.ragBy = event.data.by;
+      next.ragAt = event.data.ratedAt;
+      break;
+    case 'ApplicationDeclined':
+      next.status = 'declined';
+      next.feedback = event.data.feedback;
+      next.decidedAt = event.data.declinedAt;
+      break;
+  }
+  return next;
+}

@@ -6,6 +6,11 @@ export interface DocumentStore {
   put<T>(collection: string, id: string, doc: T): void;
   delete(collection: string, id: string): void;
   list<T>(collection: string): T[];
+  /**
+   * Loads a document, changes it and puts the result back; does nothing when there is no such
+   * document. Returns the changed document, or undefined when there was none.
+   */
+  update<T>(collection: string, id: string, change: (doc: T) => T): T | undefined;
 }
 
 export const READ_MODEL_SCHEMA = `
@@ -52,6 +57,10 @@ export class SqliteDocuments implements DocumentStore {
 
   list<T>(collection: string): T[] {
     return (this.stmts.list.all(collection) as string[]).map((raw) => JSON.parse(raw) as T);
+  }
+
+  update<T>(collection: string, id: string, change: (doc: T) => T): T | undefined {
+    return updateDocument(this, collection, id, change);
   }
 
   clear(collection: string): void {
@@ -101,6 +110,11 @@ export class BatchDocuments implements DocumentStore {
     this.set(collection, id, null);
   }
 
+  /** A get and a put: the document is parsed at most once a batch and written back only at flush. */
+  update<T>(collection: string, id: string, change: (doc: T) => T): T | undefined {
+    return updateDocument(this, collection, id, change);
+  }
+
   private set(collection: string, id: string, doc: unknown | null): void {
     const k = key(collection, id);
     if (this.keep > 0) this.entries.delete(k);
@@ -134,6 +148,15 @@ export class BatchDocuments implements DocumentStore {
   clear(): void {
     this.entries.clear();
   }
+}
+
+/** Load, change, put: what `update` means for any DocumentStore, built on its own get and put. */
+function updateDocument<T>(docs: DocumentStore, collection: string, id: string, change: (doc: T) => T): T | undefined {
+  const doc = docs.get<T>(collection, id);
+  if (doc === undefined || doc === null) return undefined;
+  const next = change(doc);
+  docs.put<T>(collection, id, next);
+  return next;
 }
 
 function key(collection: string, id: string): string {

@@ -83,8 +83,7 @@ export const roundsProjection: Projection = {
   },
 };
 
+/** Changes a round that exists, stamping when it last changed. */
 function update(docs: DocumentStore, id: string, event: RecordedEvent, change: (r: RoundView) => RoundView): void {
-  const round = docs.get<RoundView>(ROUNDS, id);
-  if (!round) return;
-  docs.put(ROUNDS, id, { ...change(round), lastChangedAt: event.metadata.occurredAt });
+  docs.update<RoundView>(ROUNDS, id, (round) => ({ ...change(round), lastChangedAt: event.metadata.occurredAt }));
 }

@@ -45,16 +45,12 @@ export const subscriptionsProjection: Projection = {
       }
       case 'SubscriptionZonesChanged': {
         const d = event.data as SubscriptionZonesChangedData;
-        const doc = docs.get<SubscriptionView>(SUBSCRIPTIONS, d.subscriptionId);
-        if (doc) docs.put<SubscriptionView>(SUBSCRIPTIONS, d.subscriptionId, { ...doc, zones: d.zones });
+        docs.update<SubscriptionView>(SUBSCRIPTIONS, d.subscriptionId, (doc) => ({ ...doc, zones: d.zones }));
         return;
       }
       case 'UnsubscribedFromRoundAlerts': {
         const d = event.data as UnsubscribedFromRoundAlertsData;
-        const doc = docs.get<SubscriptionView>(SUBSCRIPTIONS, d.subscriptionId);
-        if (doc) {
-          docs.put<SubscriptionView>(SUBSCRIPTIONS, d.subscriptionId, { ...doc, active: false, unsubscribedAt: d.at });
-        }
+        docs.update<SubscriptionView>(SUBSCRIPTIONS, d.subscriptionId, (doc) => ({ ...doc, active: false, unsubscribedAt: d.at }));
         return;
       }
     }
