@@ -52,16 +52,8 @@ export interface ApplicationDoc extends ApplicationDetails {
   closedAt: string | null;
 }
 
-export interface MonitoringReturn {
-  itemKey: string;
-  period: string;
-  spentPence: number;
-  beneficiaries: number;
-  progress: string;
-  onTrack: boolean;
-  issues: string | null;
-  filedAt: string;
-}
+/** A return as filed: the MonitoringReturnFiled event's data, stored as it is but for the application id. */
+export type MonitoringReturn = Omit<Extract<ApplicationEvent, { type: 'MonitoringReturnFiled' }>['data'], 'applicationId'>;
 
 export const APPLICATIONS = 'applications';
 
