@@ -1,36 +1,10 @@
 import type Database from 'better-sqlite3';
+import { fromEventRow, iterateEventRows } from '@pz/event-store/sqlite/sqlite-event-store';
 import type { ChainLink } from './verify-chain';
-
-interface Row {
-  position: number;
-  id: string;
-  stream_id: string;
-  revision: number;
-  type: string;
-  data: string;
-  metadata: string;
-  recorded_at: string;
-  prev_hash: string;
-  hash: string;
-}
 
 /** The rows exactly as stored, one at a time (better-sqlite3's iterator keeps memory flat). */
 export function* sqliteLinks(db: Database.Database): IterableIterator<ChainLink> {
-  const rows = db.prepare('SELECT * FROM events ORDER BY position').iterate() as IterableIterator<Row>;
-  for (const row of rows) {
-    yield {
-      id: row.id,
-      streamId: row.stream_id,
-      revision: row.revision,
-      position: row.position,
-      type: row.type,
-      data: safeParse(row.data),
-      metadata: safeParse(row.metadata),
-      recordedAt: row.recorded_at,
-      prevHash: row.prev_hash,
-      hash: row.hash,
-    };
-  }
+  for (const row of iterateEventRows(db)) yield fromEventRow(row, safeParse);
 }
 
 /** Positions that other records in the file (checkpoints) have already reached. */

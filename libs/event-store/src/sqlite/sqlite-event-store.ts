@@ -28,19 +28,6 @@ export interface SqliteEventStoreOptions {
   pollIntervalMs?: number;
 }
 
-interface EventRow {
-  position: number;
-  id: string;
-  stream_id: string;
-  revision: number;
-  type: string;
-  data: string;
-  metadata: string;
-  recorded_at: string;
-  prev_hash: string;
-  hash: string;
-}
-
 interface PendingAppend {
   kind: 'append';
   streamId: string;
@@ -279,7 +266,7 @@ export class SqliteEventStore implements EventStore {
       from <= 0 && options.maxCount === undefined
         ? this.statements.readStream.all(streamId)
         : this.statements.readStreamRange.all(streamId, from, options.maxCount ?? -1)
-    ) as RawRow[];
+    ) as EventRow[];
     return rows.map(toRecorded);
   }
 
@@ -288,13 +275,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   readAllSync(after: number, maxCount: number): RecordedEvent[] {
-    return (this.statements.readAll.all(after, maxCount) as RawRow[]).map(toRecorded);
-  }
-
-  /** Raw rows in position order, for verification tools that must see exactly what is stored. */
-  *iterateRows(after = 0): IterableIterator<EventRow> {
-    const stmt = this.db.prepare('SELECT * FROM events WHERE position > ? ORDER BY position');
-    yield* stmt.iterate(after) as IterableIterator<EventRow>;
+    return (this.statements.readAll.all(after, maxCount) as EventRow[]).map(toRecorded);
   }
 
   subscribeToAll(options: SubscribeOptions): Subscription {
@@ -353,23 +334,53 @@ export class SqliteEventStore implements EventStore {
   }
 }
 
-/** The columns of EventRow, in the order RawRow holds them. */
+/** The columns of the events table, in the order an EventRow holds them. */
 const COLUMNS = 'position, id, stream_id, revision, type, data, metadata, recorded_at, prev_hash, hash';
-type RawRow = [number, string, string, number, string, string, string, string, string, string];
 
-function toRecorded(row: RawRow): RecordedEvent {
+/** One row of the events table as stored, read raw (an array in COLUMNS order). */
+export type EventRow = [
+  position: number,
+  id: string,
+  streamId: string,
+  revision: number,
+  type: string,
+  data: string,
+  metadata: string,
+  recordedAt: string,
+  prevHash: string,
+  hash: string,
+];
+
+/**
+ * Every row of the events table exactly as stored, in position order, one at a time (memory
+ * stays flat). It takes any handle on the file: audit verification opens its own (read-only) and
+ * reads the rows this way rather than through the adapter, so nothing can smooth over an edit.
+ */
+export function iterateEventRows(db: Database.Database): IterableIterator<EventRow> {
+  return db.prepare(`SELECT ${COLUMNS} FROM events ORDER BY position`).raw().iterate() as IterableIterator<EventRow>;
+}
+
+/**
+ * A row's fields under their event names, with `parse` reading the data and metadata columns:
+ * JSON.parse for the adapter; audit verification passes one that keeps unparseable text.
+ */
+export function fromEventRow<P>(row: EventRow, parse: (text: string) => P) {
   return {
     id: row[1],
     streamId: row[2],
     revision: row[3],
     position: row[0],
     type: row[4],
-    data: JSON.parse(row[5]),
-    metadata: JSON.parse(row[6]),
+    data: parse(row[5]),
+    metadata: parse(row[6]),
     recordedAt: row[7],
     prevHash: row[8],
     hash: row[9],
   };
+}
+
+function toRecorded(row: EventRow): RecordedEvent {
+  return fromEventRow(row, JSON.parse);
 }
 
 function toStoreError(error: unknown): unknown {
