@@ -1,5 +1,6 @@
+import { EventEmitter, getEventListeners } from 'node:events';
 import type { RecordedEvent } from './event-store';
-import { followLog } from './follow-log';
+import { followLog, waitForAppendOrPoll } from './follow-log';
 
 function logOf(length: number): RecordedEvent[] {
   return Array.from({ length }, (_, i) => ({
@@ -64,5 +65,57 @@ describe('followLog', () => {
     await done;
     await sub.stop();
     expect(seen).toEqual(Array.from({ length: 75 }, (_, i) => i + 21));
+  });
+});
+
+describe('waitForAppendOrPoll', () => {
+  /** Waits with a poll interval too long for any test, and says what woke it. */
+  function waitOn(appended: EventEmitter, signal: AbortSignal, pollIntervalMs = 60_000) {
+    let woken = false;
+    const wait = waitForAppendOrPoll(appended, pollIntervalMs, signal).then(() => (woken = true));
+    return { wait, woken: () => woken };
+  }
+
+  function expectNoListenersLeft(appended: EventEmitter, signal: AbortSignal) {
+    expect(appended.listenerCount('appended')).toBe(0);
+    expect(getEventListeners(signal, 'abort')).toHaveLength(0);
+  }
+
+  it('wakes at once on an append, and leaves no listener behind', async () => {
+    const appended = new EventEmitter();
+    const controller = new AbortController();
+    const { wait, woken } = waitOn(appended, controller.signal);
+    await Promise.resolve();
+    expect(woken()).toBe(false);
+    appended.emit('appended');
+    await wait;
+    expectNoListenersLeft(appended, controller.signal);
+  });
+
+  it('wakes when the poll interval passes with no append (another process may have written)', async () => {
+    const appended = new EventEmitter();
+    const controller = new AbortController();
+    await waitOn(appended, controller.signal, 5).wait;
+    expectNoListenersLeft(appended, controller.signal);
+  });
+
+  it('wakes when the subscription stops', async () => {
+    const appended = new EventEmitter();
+    const controller = new AbortController();
+    const { wait } = waitOn(appended, controller.signal);
+    controller.abort();
+    await wait;
+    expect(appended.listenerCount('appended')).toBe(0);
+  });
+
+  it('does not pile up abort listeners over many waits on one subscription', async () => {
+    const appended = new EventEmitter();
+    const controller = new AbortController();
+    for (let i = 0; i < 20; i += 1) {
+      const { wait } = waitOn(appended, controller.signal);
+      appended.emit('appended');
+      await wait;
+    }
+    expectNoListenersLeft(appended, controller.signal);
   });
 });

@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import type { RecordedEvent, Subscription } from './event-store';
 
 export interface FollowLogOptions {
@@ -58,5 +59,25 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
       clearTimeout(timer);
       resolve();
     }, { once: true });
+  });
+}
+
+/**
+ * The `waitForMore` of a store that emits 'appended' on `appended` after each of its own appends:
+ * those wake the subscription at once; appends by other processes are found by polling every
+ * `pollIntervalMs`. Resolves on whichever comes first, or when the signal aborts, and leaves no
+ * listener behind.
+ */
+export function waitForAppendOrPoll(appended: EventEmitter, pollIntervalMs: number, signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(done, pollIntervalMs);
+    appended.once('appended', done);
+    signal.addEventListener('abort', done, { once: true });
+    function done(): void {
+      clearTimeout(timer);
+      appended.off('appended', done);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
   });
 }

@@ -41,7 +41,7 @@ import {
   SubscribeOptions,
   Subscription,
 } from '../event-store';
-import { followLog } from '../follow-log';
+import { followLog, waitForAppendOrPoll } from '../follow-log';
 import { chainHash, GENESIS_HASH, HashedFields } from '../hash-chain';
 
 /** The part of the gRPC client this adapter uses, so tests can hand in a stand-in. */
@@ -375,19 +375,8 @@ export class EsdbEventStore implements EventStore {
       read: (after, max) => this.readAll({ after, maxCount: max }),
       handle: options.handle,
       onError: options.onError,
-      waitForMore: (signal) =>
-        new Promise<void>((resolve) => {
-          // Appends made through this store wake us at once; other processes' are found by polling.
-          const timer = setTimeout(done, this.pollIntervalMs);
-          const appended = this.appended;
-          appended.once('appended', done);
-          signal.addEventListener('abort', done, { once: true });
-          function done(): void {
-            clearTimeout(timer);
-            appended.off('appended', done);
-            resolve();
-          }
-        }),
+      // Appends made through this store wake us at once; other processes' are found by polling.
+      waitForMore: (signal) => waitForAppendOrPoll(this.appended, this.pollIntervalMs, signal),
     });
     const tracked: Subscription = {
       stop: async () => {

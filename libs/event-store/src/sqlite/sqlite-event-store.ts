@@ -18,7 +18,7 @@ import {
 } from '../event-store';
 import { chainHash, GENESIS_HASH } from '../hash-chain';
 import { migrate } from './migrations';
-import { followLog } from '../follow-log';
+import { followLog, waitForAppendOrPoll } from '../follow-log';
 
 export interface SqliteEventStoreOptions {
   path: string;
@@ -285,20 +285,8 @@ export class SqliteEventStore implements EventStore {
       read: async (after, max) => this.readAllSync(after, max),
       handle: options.handle,
       onError: options.onError,
-      waitForMore: (signal) =>
-        new Promise<void>((resolve) => {
-          // In-process appends wake us at once; other processes' appends are found by polling.
-          const timer = setTimeout(done, this.pollIntervalMs);
-          const appended = this.appended;
-          appended.once('appended', done);
-          signal.addEventListener('abort', done, { once: true });
-          function done(): void {
-            clearTimeout(timer);
-            appended.off('appended', done);
-            signal.removeEventListener('abort', done);
-            resolve();
-          }
-        }),
+      // In-process appends wake us at once; other processes' appends are found by polling.
+      waitForMore: (signal) => waitForAppendOrPoll(this.appended, this.pollIntervalMs, signal),
     });
   }
 
