@@ -17,24 +17,14 @@ import { ZonesCatalogue } from '../libs/rounds/src/zones-catalogue';
 import { ApplicationCommandHandler, RunApplicationCommand, ApplicationRequest } from '../libs/applications/src/application-commands';
 import { DEFAULT_CRITERIA } from '../libs/rounds/src/domain/round';
 import { ApplicationDetails } from '../libs/applications/src/domain/application';
+import { pick, seeded } from '../bench/lib/random';
 
 const NS = 'b3a0c1de-5a1f-4c4e-8f7e-2f1d6c0a9e55';
 const id = (name: string) => uuidv5(name, NS);
 const MARKER_STREAM = 'demo-2024-25';
 
-/** Deterministic pseudo-random numbers, so every run of the demo tells the same story. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rand = random(2024);
-const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
+/** Deterministic pseudo-random numbers (the benchmarks' seeded generator), so every run of the demo tells the same story. */
+const rand = seeded(2024);
 
 const ZONE_THEMES = ['Pride of Place', 'Health and Wellbeing', 'Celebrating the People', 'Community Safety'];
 
@@ -128,12 +118,12 @@ async function main(): Promise<void> {
       const ids: { applicationId: string; requested: number; org: string }[] = [];
       for (let n = 0; n < 14; n++) {
         const o = ORGS[(index * 5 + n) % ORGS.length];
-        const theme = pick(ZONE_THEMES);
+        const theme = pick(rand, ZONE_THEMES);
         const requested = (15 + Math.floor(rand() * 86)) * 10_000; // £1,500 to £10,000
         const applicationId = id(`application-${r.key}-${n}`);
         const openedAt = at(r.opensAt, 24 + n * 30);
         const details: ApplicationDetails = {
-          title: `${o.name.split(' ').slice(0, 2).join(' ')} ${pick(PROJECTS[theme])}`,
+          title: `${o.name.split(' ').slice(0, 2).join(' ')} ${pick(rand, PROJECTS[theme])}`,
           zone: o.zone,
           theme,
           summary: `A ${theme.toLowerCase()} project led by ${o.name}, shaped with residents at drop-in sessions.`,
@@ -141,7 +131,7 @@ async function main(): Promise<void> {
           projectStart: at(r.closesAt, 24 * 30).slice(0, 10),
           projectEnd: at(r.closesAt, 24 * 395).slice(0, 10),
           sustainability: 'Volunteers trained during the project keep it going, with small fees and a local business sponsor.',
-          partners: r.kind === 'collaborative' ? [{ name: pick(ORGS.filter((x) => x.org !== o.org)).name }] : [],
+          partners: r.kind === 'collaborative' ? [{ name: pick(rand, ORGS.filter((x) => x.org !== o.org)).name }] : [],
           answers: {},
         };
         const ctx = (hours: number) => context(`demo-${o.org}`, 'applicant', at(openedAt, hours));
@@ -182,7 +172,7 @@ async function main(): Promise<void> {
             DEFAULT_CRITERIA.map((c) => [c.key, Math.max(0, Math.min(5, Math.round(1 + quality * 3.5 + (rand() - 0.5) * 1.5)))]),
           );
           const result = await app(
-            { type: 'ScoreApplication', applicationId: a.applicationId, member, scores, comment: pick(['Clear local need.', 'Good partnership.', 'Budget could be clearer.', 'Strong sustainability plan.']) },
+            { type: 'ScoreApplication', applicationId: a.applicationId, member, scores, comment: pick(rand, ['Clear local need.', 'Good partnership.', 'Budget could be clearer.', 'Strong sustainability plan.']) },
             ctx,
           );
           totals.set(a.applicationId, (totals.get(a.applicationId) ?? 0) + (result.weightedTotal ?? 0));
