@@ -18,6 +18,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsStringRecord } from '@pz/platform';
+import { MAX_PENCE } from '@pz/platform/domain';
 
 const NO_LINE_BREAKS = /^[^\r\n]*$/;
 
@@ -72,7 +73,7 @@ export class OpenApplicationDto {
   @ApiProperty({ example: 450000, description: 'Whole pence' })
   @IsInt()
   @Min(1)
-  @Max(100_000_000_00)
+  @Max(MAX_PENCE)
   requestedPence: number;
 
   @ApiProperty({ example: '2024-09-01', description: 'Calendar date' })
@@ -151,6 +152,7 @@ export class TrancheDto {
   @ApiProperty({ example: 250000 })
   @IsInt()
   @Min(1)
+  @Max(MAX_PENCE)
   amountPence: number;
 
   @ApiProperty({ example: '2024-10-01' })
@@ -163,6 +165,7 @@ export class AwardDto {
   @ApiProperty({ example: 450000, description: 'Whole pence; within the round remaining budget and maximum award' })
   @IsInt()
   @Min(1)
+  @Max(MAX_PENCE)
   amountPence: number;
 
   @ApiPropertyOptional({ type: [TrancheDto], description: 'Phased payments; must add up to amountPence' })

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { MAX_BENEFICIARIES, MAX_PENCE } from '@pz/platform/domain';
 
 export class CheckInDto {
   @ApiProperty({ example: 'We have recruited six volunteers and booked the hall.' })
@@ -24,11 +25,13 @@ export class MonitoringReturnDto {
   @ApiProperty({ example: 120000, description: 'Spent so far in this period, whole pence' })
   @IsInt()
   @Min(0)
+  @Max(MAX_PENCE)
   spentPence: number;
 
   @ApiProperty({ example: 45 })
   @IsInt()
   @Min(0)
+  @Max(MAX_BENEFICIARIES)
   beneficiaries: number;
 
   @ApiProperty({ example: 'Sessions are running weekly; numbers are growing.' })
@@ -52,7 +55,7 @@ export class CaseStudyDto {
   @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(200) title: string;
   @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(5000) summary: string;
   @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(5000) outcomes: string;
-  @ApiProperty({ example: 120 }) @IsInt() @Min(0) beneficiaries: number;
+  @ApiProperty({ example: 120 }) @IsInt() @Min(0) @Max(MAX_BENEFICIARIES) beneficiaries: number;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) quote?: string;
   @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(5000) lessons: string;
   @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(5000) sustainability: string;

@@ -18,6 +18,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { MAX_PENCE } from '@pz/platform/domain';
 
 export class CriterionDto {
   @ApiProperty({ example: 'sustainability' })
@@ -81,13 +82,14 @@ export class ScheduleRoundDto {
   @ApiProperty({ example: 4000000, description: 'Whole pence' })
   @IsInt()
   @Min(1)
-  @Max(100_000_000_000)
+  @Max(MAX_PENCE)
   budgetPence: number;
 
   @ApiPropertyOptional({ example: 1000000, description: 'Largest single award, whole pence' })
   @IsOptional()
   @IsInt()
   @Min(1)
+  @Max(MAX_PENCE)
   maxAwardPence?: number;
 
   @ApiPropertyOptional({
