@@ -23,7 +23,7 @@ import { bearer, startTestApp, TestApp } from './support/test-app';
 
 const SEED = Number(process.env.FC_SEED ?? 20_261_122);
 const RUNS = Number(process.env.FC_RUNS ?? 40);
-/** The promised limit (BODY_LIMIT '64kb' = 65,536 bytes), written out so that changing the limit fails here. */
+/** The promised limit (BODY_LIMIT_BYTES = 64 KB = 65,536 bytes), written out so that changing the limit fails here. */
 const BODY_LIMIT_BYTES = 64 * 1024;
 const DAY = 24 * 3600 * 1000;
 const ORG = 'org-hostile';
@@ -707,16 +707,9 @@ describe('Hostile input: every write body is refused with 400/413/415, never a 5
   });
 
   it('fuzzes every write route the server routes, except the body-less ones left out on purpose', () => {
-    const express = t.app.getHttpAdapter().getInstance() as {
-      router: { stack: { route?: { path: string; methods: Record<string, boolean> } }[] };
-    };
-    const writes = express.router.stack
-      .filter((layer) => layer.route && layer.route.path !== '/{*path}')
-      .flatMap((layer) =>
-        Object.keys(layer.route!.methods)
-          .filter((m) => ['post', 'put', 'patch'].includes(m))
-          .map((m) => `${m.toUpperCase()} ${layer.route!.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}')}`),
-      );
+    const writes = t.routes
+      .filter((route) => /^(POST|PUT|PATCH) /.test(route))
+      .map((route) => route.replace(/:([A-Za-z0-9_]+)/g, '{$1}'));
     expect(writes.length).toBeGreaterThan(0);
     const fuzzed = ROUTES.map((r) => r.route);
     expect({ notFuzzed: [...new Set(writes)].filter((r) => !fuzzed.includes(r) && !NOT_FUZZED.includes(r)).sort() }).toEqual({ notFuzzed: [] });

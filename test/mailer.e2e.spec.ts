@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Global, Module } from '@nestjs/common';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import Database from 'better-sqlite3';
 import { simpleParser } from 'mailparser';
@@ -491,7 +492,7 @@ describe('NotificationsMailModule', () => {
     class FakePlatform {}
 
     const moduleRef = await Test.createTestingModule({ imports: [FakePlatform, NotificationsMailModule] }).compile();
-    const app = moduleRef.createNestApplication({ logger: false });
+    const app = moduleRef.createNestApplication(new FastifyAdapter(), { logger: false });
     await app.init();
     try {
       const sentMail = app.get(SentMail);

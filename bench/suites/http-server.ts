@@ -9,8 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { NestFactory } from '@nestjs/core';
-import { configureHttpApp, loadConfig } from '@pz/platform';
+import { createHttpApp, loadConfig } from '@pz/platform';
 import { WorkQueue, withTimeout } from '@pz/notifications';
 import { ServerModule } from '../../apps/server/src/server.module';
 
@@ -49,9 +48,8 @@ async function main(): Promise<void> {
     OUTBOX_DIR: join(dir, 'outbox'),
     ...pick(process.env, ['AUTH_JWT_SECRET', 'REDIS_URL', 'QUEUE_PREFIX', 'SMTP_URL', 'FIRST_CHECKIN_AFTER', 'MONITORING_INTERVAL', 'REMINDER_LEAD', 'SWEEP_INTERVAL']),
   });
-  const app = await NestFactory.create(ServerModule.forRoot(config), { bufferLogs: true, bodyParser: false });
-  configureHttpApp(app, config);
-  await app.listen(0, '127.0.0.1');
+  const app = await createHttpApp(ServerModule.forRoot(config), config);
+  await app.listen({ port: 0, host: '127.0.0.1' });
   const port = (app.getHttpServer().address() as AddressInfo).port;
   process.send?.({ ready: true, port, sqlitePath: config.sqlitePath });
 

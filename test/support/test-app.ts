@@ -1,20 +1,23 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import type { DynamicModule, INestApplication } from '@nestjs/common';
+import type { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
-import { AppConfig, configureHttpApp, loadConfig, UserRole } from '@pz/platform';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AppConfig, configureHttpApp, createHttpAdapter, loadConfig, UserRole } from '@pz/platform';
 import { withTimeout, WorkQueue } from '@pz/notifications';
 import { ServerModule } from '../../apps/server/src/server.module';
 
 export const TEST_SECRET = 'test-secret-that-is-at-least-32-characters-long';
 
 export interface TestApp {
-  app: INestApplication;
+  app: NestFastifyApplication;
   config: AppConfig;
   dir: string;
-  http: ReturnType<INestApplication['getHttpServer']>;
+  http: ReturnType<NestFastifyApplication['getHttpServer']>;
+  /** Every route the HTTP server routes, as "METHOD /path/:param" (HEAD only where declared). */
+  routes: string[];
   token(claims: { role: UserRole | UserRole[]; sub: string; org?: string; email?: string; name?: string }): string;
   /** Stops the app and starts a new one on the same files: a restart. */
   restart(): Promise<TestApp>;
@@ -41,15 +44,24 @@ export async function startTestApp(
     QUEUE_PREFIX: `pzt-${basename(dir).replace(/[^A-Za-z0-9_-]/g, '')}`,
     ...env,
   });
-  const app = await NestFactory.create(module(config), { bodyParser: false, logger: false, bufferLogs: true, abortOnError: false });
+  const app = await NestFactory.create<NestFastifyApplication>(module(config), createHttpAdapter(config), {
+    bodyParser: false,
+    logger: false,
+    bufferLogs: true,
+    abortOnError: false,
+  });
+  const routes = recordRoutes(app);
   configureHttpApp(app, config);
   await app.init();
+  // Fastify loads its plugins (helmet, CORS, static files) when ready; supertest needs them loaded.
+  await app.getHttpAdapter().getInstance().ready();
   const jwt = new JwtService();
   const self: TestApp = {
     app,
     config,
     dir,
     http: app.getHttpServer(),
+    routes,
     token: ({ role, sub, org, email, name }) =>
       jwt.sign(
         { roles: Array.isArray(role) ? role : [role], org, email, name },
@@ -68,6 +80,24 @@ export async function startTestApp(
     },
   };
   return self;
+}
+
+/**
+ * The routes as Fastify registers them, listed as they are added. Fastify adds a HEAD route beside
+ * each GET (as Express answered HEAD for every GET); those are not listed.
+ */
+function recordRoutes(app: NestFastifyApplication): string[] {
+  const routes: string[] = [];
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRoute', (route) => {
+      for (const method of [route.method].flat()) {
+        if (method === 'HEAD' && routes.includes(`GET ${route.url}`)) continue;
+        routes.push(`${method} ${route.url}`);
+      }
+    });
+  return routes;
 }
 
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { startHttpServer } from '@pz/platform';
+import { configOrExit, serveHttp } from '@pz/platform';
 import { ApiModule } from './api.module';
 
-void startHttpServer((config) => ApiModule.forRoot(config), 'api');
+const config = configOrExit();
+void serveHttp(ApiModule.forRoot(config), config, 'api');

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { startHttpServer } from '@pz/platform';
+import { configOrExit, serveHttp } from '@pz/platform';
 import { ServerModule } from './server.module';
 
-void startHttpServer((config) => ServerModule.forRoot(config), 'server (api + worker)');
+const config = configOrExit();
+void serveHttp(ServerModule.forRoot(config), config, 'server (api + worker)');

@@ -1,4 +1,4 @@
-import { once } from 'node:events';
+import { Readable } from 'node:stream';
 import {
   BadRequestException,
   Controller,
@@ -10,10 +10,9 @@ import {
   ParseUUIDPipe,
   Post,
   Query,
-  Res,
+  StreamableFile,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
 import { EVENT_STORE, EventStore, RecordedEvent } from '@pz/event-store';
 import { Inject } from '@nestjs/common';
 import { ApplicationsQueries } from '@pz/applications';
@@ -69,22 +68,16 @@ export class AuditController {
     @Query('after') afterText: string | undefined,
     @Query('limit') limitText: string | undefined,
     @Headers('accept') accept: string | undefined,
-    @Res() res: Response,
-  ): Promise<void> {
+  ): Promise<{ events: ReturnType<typeof auditView>[]; next: number | null } | StreamableFile> {
     const after = parseWhole('after', afterText ?? '0', 0, Number.MAX_SAFE_INTEGER);
     if (accept?.includes('application/x-ndjson')) {
-      res.status(200).type('application/x-ndjson');
-      for await (const event of this.audit.events(after)) {
-        // Respect backpressure: a slow reader must not make us buffer the log in memory.
-        if (!res.write(`${JSON.stringify(auditView(event))}\n`)) await once(res, 'drain');
-        if (res.destroyed) return;
-      }
-      res.end();
-      return;
+      // Pulled as the client reads: a slow reader must not make us buffer the log in memory, and
+      // one that goes away stops the reading.
+      return new StreamableFile(Readable.from(ndjson(this.audit.events(after))), { type: 'application/x-ndjson' });
     }
     const limit = parseWhole('limit', limitText ?? '100', 1, 1000);
     const page = await this.store.readAll({ after, maxCount: limit });
-    res.json({ events: page.map(auditView), next: page.length === limit ? page[page.length - 1].position : null });
+    return { events: page.map(auditView), next: page.length === limit ? page[page.length - 1].position : null };
   }
 
   @Get('applications/:id/state')
@@ -130,6 +123,10 @@ export class AuditController {
     }
     return this.audit.verify(head);
   }
+}
+
+async function* ndjson(events: AsyncIterable<RecordedEvent>): AsyncIterable<string> {
+  for await (const event of events) yield `${JSON.stringify(auditView(event))}\n`;
 }
 
 function parseWhole(name: string, text: string, min: number, max: number): number {

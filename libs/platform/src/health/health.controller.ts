@@ -1,6 +1,6 @@
 import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { EVENT_STORE, EventStore } from '@pz/event-store';
 import { Public } from '../auth/roles.decorator';
 import { ReadModels } from '../store/read-models.service';
@@ -20,7 +20,7 @@ export class HealthController {
   @Get()
   @Public()
   @ApiOperation({ summary: 'Liveness of the event store and Redis, and how far read models lag (public)' })
-  async health(@Res({ passthrough: true }) res: Response) {
+  async health(@Res({ passthrough: true }) reply: FastifyReply) {
     const [eventStore, redis] = await Promise.all([
       this.store.ping().then(() => 'ok' as const, () => 'error' as const),
       this.redis.ping().then((ok) => (ok ? ('ok' as const) : ('error' as const))),
@@ -29,7 +29,7 @@ export class HealthController {
     const components = await this.registry.report();
     const componentsOk = Object.values(components).every((c) => c.ok);
     const status = eventStore === 'ok' && redis === 'ok' && componentsOk ? 'ok' : 'error';
-    if (status !== 'ok') res.status(HttpStatus.SERVICE_UNAVAILABLE);
+    if (status !== 'ok') void reply.code(HttpStatus.SERVICE_UNAVAILABLE);
     return {
       status,
       checks: { eventStore, redis },

@@ -8,8 +8,9 @@ import {
 } from '@nestjs/common';
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import type { Observable } from 'rxjs';
+import { hasBody, isJsonContent } from './json-body';
 
 const BODY_PARAMS = new Set([String(RouteParamtypes.BODY), String(RouteParamtypes.RAW_BODY)]);
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -27,13 +28,13 @@ const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export class BodyContractInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
-    const request = context.switchToHttp().getRequest<Request>();
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
     if (!WRITES.has(request.method)) return next.handle();
     const params: Record<string, unknown> = Reflect.getMetadata(ROUTE_ARGS_METADATA, context.getClass(), context.getHandler().name) ?? {};
     const takesBody = Object.keys(params).some((key) => BODY_PARAMS.has(key.split(':')[0]));
 
     if (takesBody) {
-      if (hasBody(request) && !request.is('application/json')) {
+      if (hasBody(request.headers) && !isJsonContent(request.headers)) {
         throw new UnsupportedMediaTypeException('Content-Type must be application/json');
       }
     } else if (Array.isArray(request.body)) {
@@ -44,9 +45,4 @@ export class BodyContractInterceptor implements NestInterceptor {
     }
     return next.handle();
   }
-}
-
-function hasBody(request: Request): boolean {
-  const length = request.headers['content-length'];
-  return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }

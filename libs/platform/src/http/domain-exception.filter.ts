@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import {
   ArgumentsHost,
   Catch,
@@ -6,7 +7,7 @@ import {
   HttpStatus,
   Logger,
 } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { ConcurrencyError, DuplicateEventError, StoreUnavailableError } from '@pz/event-store';
 import { DomainError } from '../domain/errors';
 
@@ -23,46 +24,64 @@ export class DomainExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<Response>();
+    const [status, body] = this.answer(exception);
+    send(host.switchToHttp().getResponse<FastifyReply | ServerResponse>(), status, body);
+  }
+
+  private answer(exception: unknown): [number, object] {
     if (exception instanceof HttpException) {
       const body = exception.getResponse();
-      response
-        .status(exception.getStatus())
-        .json(typeof body === 'string' ? shape(exception.getStatus(), body) : body);
-      return;
+      return [exception.getStatus(), typeof body === 'string' ? errorBody(exception.getStatus(), body) : body];
     }
     if (exception instanceof DomainError) {
       const status = STATUS[exception.kind];
       const message = exception.kind === 'invalid' ? (exception as unknown as { problems: string[] }).problems : exception.message;
-      response.status(status).json(shape(status, message));
-      return;
+      return [status, errorBody(status, message)];
     }
     if (exception instanceof ConcurrencyError || exception instanceof DuplicateEventError) {
-      response.status(409).json(shape(409, 'A concurrent change was made; reload and try again'));
-      return;
+      return [409, errorBody(409, 'A concurrent change was made; reload and try again')];
     }
     if (exception instanceof Error && exception.name === 'PersonErasedError') {
       // The person asked to be forgotten: their details cannot be recorded again under that key.
-      response.status(409).json(shape(409, 'This email address belongs to a person whose data has been erased; use another address'));
-      return;
+      return [409, errorBody(409, 'This email address belongs to a person whose data has been erased; use another address')];
     }
     if (exception instanceof StoreUnavailableError) {
       this.logger.error(`Event store unavailable: ${exception.message}`);
-      response.status(503).json(shape(503, 'The event store cannot accept writes right now; nothing was recorded. Try again later.'));
-      return;
+      return [503, errorBody(503, 'The event store cannot accept writes right now; nothing was recorded. Try again later.')];
     }
-    const clientError = exception as { status?: unknown; expose?: unknown; message?: unknown };
-    if (typeof clientError.status === 'number' && clientError.status >= 400 && clientError.status < 500 && clientError.expose === true) {
-      // Errors raised by the body parser before Nest sees the request (413 too large, 415, 400 bad JSON).
-      response.status(clientError.status).json(shape(clientError.status, String(clientError.message)));
-      return;
+    const clientError = exception as { status?: unknown; statusCode?: unknown; expose?: unknown; message?: unknown; name?: unknown };
+    const status = clientError.status ?? clientError.statusCode;
+    if (typeof status === 'number' && status >= 400 && status < 500 && (clientError.expose === true || clientError.name === 'FastifyError')) {
+      // A client error raised by the server or a plugin before Nest's handler (Nest maps most of them itself).
+      return [status, errorBody(status, String(clientError.message))];
     }
     this.logger.error(exception instanceof Error ? exception.stack : String(exception));
-    response.status(500).json(shape(500, 'Internal server error'));
+    return [500, errorBody(500, 'Internal server error')];
   }
 }
 
-function shape(statusCode: number, message: string | string[]) {
+/**
+ * Sends the error as JSON, whatever content type the route had set for its own answer. The
+ * response is Fastify's reply, or the raw response when the error came from a middleware.
+ */
+function send(response: FastifyReply | ServerResponse, status: number, body: object): void {
+  const raw = 'raw' in response ? response.raw : response;
+  if (raw.headersSent) {
+    // Part of the answer (a stream) is already out: cutting it short is the only honest signal.
+    raw.destroy();
+    return;
+  }
+  if ('raw' in response) {
+    void response.code(status).type('application/json; charset=utf-8').send(body);
+    return;
+  }
+  raw.statusCode = status;
+  raw.setHeader('Content-Type', 'application/json; charset=utf-8');
+  raw.end(JSON.stringify(body));
+}
+
+/** Nest's error shape: `{ statusCode, error, message }`. */
+export function errorBody(statusCode: number, message: string | string[]) {
   const error = (HttpStatus[statusCode] ?? 'Error')
     .toString()
     .toLowerCase()

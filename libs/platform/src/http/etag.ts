@@ -6,7 +6,7 @@ import {
   Injectable,
   NestInterceptor,
 } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { map, Observable } from 'rxjs';
 
 /**
@@ -16,11 +16,11 @@ import { map, Observable } from 'rxjs';
 @Injectable()
 export class RevisionEtagInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const response = context.switchToHttp().getResponse<Response>();
+    const reply = context.switchToHttp().getResponse<FastifyReply>();
     return next.handle().pipe(
       map((body: unknown) => {
         const revision = (body as { revision?: unknown } | null)?.revision;
-        if (typeof revision === 'number') response.setHeader('ETag', `"${revision}"`);
+        if (typeof revision === 'number') void reply.header('ETag', `"${revision}"`);
         return body;
       }),
     );

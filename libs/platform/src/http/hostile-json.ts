@@ -1,6 +1,3 @@
-import { BadRequestException } from '@nestjs/common';
-import type { NextFunction, Request, Response } from 'express';
-
 /**
  * How deeply a JSON body may nest objects and arrays. The deepest real body needs 3 (the body,
  * `partners`, a partner); class-transformer recurses per level and overflows the stack at ~1,500,
@@ -51,14 +48,4 @@ export function hostileJsonProblems(body: unknown): string[] {
     }
   }
   return [...problems];
-}
-
-/**
- * Express middleware for right after the JSON body parser: refuses (400) a body that is nested too
- * deeply, carries keys of the object prototype, or holds unrepresentable text, before any guard,
- * interceptor or pipe walks it recursively.
- */
-export function refuseHostileJson(req: Request, _res: Response, next: NextFunction): void {
-  const problems = req.body === undefined ? [] : hostileJsonProblems(req.body);
-  next(problems.length > 0 ? new BadRequestException(problems) : undefined);
 }

@@ -12,7 +12,7 @@ import { Reflector } from '@nestjs/core';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import type Database from 'better-sqlite3';
 import canonicalize from 'canonicalize';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import type { AuthenticatedRequest } from '../auth/auth-user';
 import { READ_MODEL_DB } from '../store/read-models.service';
@@ -56,7 +56,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const http = context.switchToHttp();
-    const request = http.getRequest<Request & AuthenticatedRequest>();
+    const request = http.getRequest<FastifyRequest & AuthenticatedRequest>();
     const key = request.headers['idempotency-key'];
     if (!WRITES.has(request.method) || key === undefined) return next.handle();
     if (typeof key !== 'string' || !KEY.test(key)) {
@@ -66,7 +66,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const requestHash = createHash('sha256')
       .update(`${request.method} ${request.originalUrl}\n${canonicalize(request.body ?? null) ?? ''}`)
       .digest('hex');
-    const response = http.getResponse<Response>();
+    const reply = http.getResponse<FastifyReply>();
     const slot = `${scope}\u0000${key}`;
 
     const run = async (): Promise<unknown> => {
@@ -75,7 +75,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
         await earlier.catch(() => undefined);
       }
       const stored = this.stmts.get.get(scope, key) as StoredResponse | undefined;
-      if (stored) return this.replay(stored, requestHash, response);
+      if (stored) return this.replay(stored, requestHash, reply);
 
       const work = (async () => {
         const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
@@ -94,14 +94,13 @@ export class IdempotencyInterceptor implements NestInterceptor {
     return from(run());
   }
 
-  private replay(stored: StoredResponse, requestHash: string, response: Response): unknown {
+  private replay(stored: StoredResponse, requestHash: string, reply: FastifyReply): unknown {
     if (stored.request_hash !== requestHash) {
       throw new UnprocessableEntityException(
         'This Idempotency-Key was already used for a different request; use a new key for a new request',
       );
     }
-    response.status(stored.status);
-    response.setHeader('Idempotent-Replayed', 'true');
+    void reply.code(stored.status).header('Idempotent-Replayed', 'true');
     return JSON.parse(stored.body);
   }
 }

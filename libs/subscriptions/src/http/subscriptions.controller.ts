@@ -1,12 +1,13 @@
-import { BadRequestException, Body, Controller, Get, HttpCode, NotFoundException, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, Headers, HttpCode, NotFoundException, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Throttle, ThrottlerGuard } from '@nestjs/throttler';
-import type { Request, Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { CommandContext, Ctx, Public, ReadModels } from '@pz/platform';
 import { SubscribeOutcome, SubscribeToRoundAlertsCommand } from '../subscribe.handler';
 import { UnsubscribeFromRoundAlertsCommand } from '../unsubscribe.handler';
 import { UnsubscribeLinks } from '../unsubscribe-links';
+import { preferredType } from './accept';
 import { SubscribeDto, SubscriptionResponse, UnsubscribeResponse } from './subscribe.dto';
 
 /** Per client IP and per route: enough for a person, too few to mass-subscribe addresses. */
@@ -52,10 +53,10 @@ export class SubscriptionsController {
   unsubscribe(
     @Query('token') token: string,
     @Ctx() ctx: CommandContext,
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<UnsubscribeResponse | string> {
-    return this.unsubscribeWith(token, ctx, req, res);
+    return this.unsubscribeWith(token, ctx, accept, reply);
   }
 
   /** RFC 8058 one-click unsubscribe (List-Unsubscribe-Post), which mail providers send as POST. */
@@ -69,28 +70,28 @@ export class SubscriptionsController {
   unsubscribeOneClick(
     @Query('token') token: string,
     @Ctx() ctx: CommandContext,
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<UnsubscribeResponse | string> {
-    return this.unsubscribeWith(token, ctx, req, res);
+    return this.unsubscribeWith(token, ctx, accept, reply);
   }
 
   private async unsubscribeWith(
     token: string,
     ctx: CommandContext,
-    req: Request,
-    res: Response,
+    accept: string | undefined,
+    reply: FastifyReply,
   ): Promise<UnsubscribeResponse | string> {
     // The token is a credential in a URL: keep it out of shared caches.
-    res.setHeader('Cache-Control', 'no-store');
+    void reply.header('Cache-Control', 'no-store');
     const check = this.links.verify(token);
     if (!check.ok && check.reason === 'malformed') throw new BadRequestException('token is missing or malformed');
     if (!check.ok) throw new NotFoundException('This unsubscribe link is not valid');
 
     const { position } = await this.commands.execute(new UnsubscribeFromRoundAlertsCommand(check.subscriptionId, ctx));
     await this.readModels.waitFor(position);
-    if (req.accepts(['application/json', 'text/html']) === 'text/html') {
-      res.type('html');
+    if (preferredType(accept, ['application/json', 'text/html']) === 'text/html') {
+      void reply.type('text/html; charset=utf-8');
       return UNSUBSCRIBED_PAGE;
     }
     return { unsubscribed: true };
