@@ -8,7 +8,6 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import type { AppConfig } from '../config/environment';
 import { correlationIdFor } from '../logging/logger-options';
-import { BodyContractInterceptor } from './body-contract.interceptor';
 import { errorBody } from './domain-exception.filter';
 import { BODY_LIMIT_BYTES, readJsonBody } from './json-body';
 import { validationPipe } from './validation';
@@ -108,7 +107,6 @@ export function configureHttpApp<App extends INestApplication>(nestApp: App, con
     app.enableCors({ origin: config.corsOrigins, methods: CORS_METHODS, strictPreflight: false });
   }
   app.useGlobalPipes(validationPipe());
-  app.useGlobalInterceptors(new BodyContractInterceptor());
   app.enableShutdownHooks();
 
   const document = SwaggerModule.createDocument(

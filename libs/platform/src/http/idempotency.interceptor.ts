@@ -16,6 +16,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import type { AuthenticatedRequest } from '../auth/auth-user';
 import { READ_MODEL_DB } from '../store/read-models.service';
+import { enforceBodyContract } from './body-contract';
 
 const KEY = /^[\x21-\x7e]{1,200}$/;
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -32,6 +33,11 @@ interface StoredResponse {
  * a different request is a 422. Failed requests wrote nothing, so they are not kept and may be
  * retried. Concurrent duplicates wait for the first. (Event ids derived from the key make a
  * duplicate that slips past this — another process — a no-op in the store as well.)
+ *
+ * It is the app's only global interceptor, so it also enforces the body contract (see
+ * body-contract.ts) where a second, inner interceptor did: just before the handler runs, never
+ * for a replay. Nest wraps each interceptor in AsyncResources on every request, a cost worth
+ * paying once rather than twice.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
@@ -55,10 +61,14 @@ export class IdempotencyInterceptor implements NestInterceptor {
   }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const handle = (): Observable<unknown> => {
+      enforceBodyContract(context);
+      return next.handle();
+    };
     const http = context.switchToHttp();
     const request = http.getRequest<FastifyRequest & AuthenticatedRequest>();
     const key = request.headers['idempotency-key'];
-    if (!WRITES.has(request.method) || key === undefined) return next.handle();
+    if (!WRITES.has(request.method) || key === undefined) return handle();
     if (typeof key !== 'string' || !KEY.test(key)) {
       throw new BadRequestException(['Idempotency-Key must be 1 to 200 visible ASCII characters']);
     }
@@ -78,7 +88,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
       if (stored) return this.replay(stored, requestHash, reply);
 
       const work = (async () => {
-        const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
+        const body = await lastValueFrom(handle(), { defaultValue: undefined });
         const status =
           this.reflector.get<number>(HTTP_CODE_METADATA, context.getHandler()) ?? (request.method === 'POST' ? 201 : 200);
         this.stmts.put.run(scope, key, requestHash, status, JSON.stringify(body ?? null), new Date().toISOString());
