@@ -1,8 +1,7 @@
-import type { DynamicModule, INestApplication, INestApplicationContext } from '@nestjs/common';
+import type { DynamicModule, INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { AppConfig, ConfigError, loadConfig } from './config/environment';
-import { configureHttpApp } from './http/configure-http-app';
 
 /** Reads the environment or stops the process with every configuration problem named. */
 export function configOrExit(): AppConfig {
@@ -15,20 +14,6 @@ export function configOrExit(): AppConfig {
     }
     throw error;
   }
-}
-
-export async function startHttpServer(
-  module: (config: AppConfig) => DynamicModule,
-  name: string,
-): Promise<INestApplication> {
-  const config = configOrExit();
-  const app = await NestFactory.create(module(config), { bufferLogs: true, bodyParser: false });
-  configureHttpApp(app, config);
-  await app.listen(config.port);
-  app.get(Logger).log(
-    `${name} listening on ${config.port} (event store: ${config.eventStore}, public URL ${config.publicUrl})`,
-  );
-  return app;
 }
 
 export async function startWorker(
