@@ -68,6 +68,15 @@ describe('Hardening', () => {
       await fetch(`${base}/subscriptions`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"email": "broken.json@private.example"' });
       await new Promise((r) => setTimeout(r, 500));
       expect(logs).toMatch(/"correlationId"/); // requests were logged...
+      // ...one line per request with what an operator needs to find it, and nothing more
+      const completed = logs
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as Record<string, any>)
+        .find((entry) => entry.req?.path === '/subscriptions/unsubscribe');
+      expect(completed).toMatchObject({ req: { method: 'GET', path: '/subscriptions/unsubscribe' }, res: { statusCode: expect.any(Number) }, responseTime: expect.any(Number) });
+      expect(completed!.correlationId).toEqual(expect.any(String));
+      expect(completed!.req.id).toBe(completed!.correlationId);
       for (const secret of ['subscriber.person', 'secret.person', 'Secret Person', 'sub-token-that-must-not-be-logged', jwt, 'broken.json@']) {
         expect(logs).not.toContain(secret); // ...without what they carried
       }
