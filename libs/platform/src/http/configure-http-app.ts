@@ -96,7 +96,8 @@ export function configureHttpApp<App extends INestApplication>(nestApp: App, con
   // answers 415, one that does not ignores it (an RFC 8058 one-click unsubscribe posts a form).
   // One parser for every content type, so that what counts as JSON is decided in one place.
   fastify.removeAllContentTypeParsers();
-  fastify.addContentTypeParser('*', (request: FastifyRequest, payload: IncomingMessage) => readJsonBody(request.headers, payload));
+  // body-parser reads the raw Node request, as it did under Express (no preParsing hook replaces it).
+  fastify.addContentTypeParser('*', (request: FastifyRequest) => readJsonBody(request.raw));
   fastify.addHook('onRequest', echoCorrelationId);
   // Fastify sends no X-Powered-By and no ETag of its own: our ETags are stream revisions (If-Match).
   void fastify.register(helmet, {
