@@ -72,11 +72,11 @@ describe('Hardening', () => {
       const completed = logs
         .split('\n')
         .filter((line) => line.startsWith('{'))
-        .map((line) => JSON.parse(line) as Record<string, any>)
+        .map((line) => JSON.parse(line) as { correlationId?: string; req?: { id?: string; path?: string } })
         .find((entry) => entry.req?.path === '/subscriptions/unsubscribe');
       expect(completed).toMatchObject({ req: { method: 'GET', path: '/subscriptions/unsubscribe' }, res: { statusCode: expect.any(Number) }, responseTime: expect.any(Number) });
-      expect(completed!.correlationId).toEqual(expect.any(String));
-      expect(completed!.req.id).toBe(completed!.correlationId);
+      expect(completed?.correlationId).toEqual(expect.any(String));
+      expect(completed?.req?.id).toBe(completed?.correlationId);
       for (const secret of ['subscriber.person', 'secret.person', 'Secret Person', 'sub-token-that-must-not-be-logged', jwt, 'broken.json@']) {
         expect(logs).not.toContain(secret); // ...without what they carried
       }
