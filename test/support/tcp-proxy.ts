@@ -30,6 +30,10 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
       return;
     }
     const upstream = connect(targetPort, targetHost);
+    // Without this, Nagle's algorithm meets delayed ACKs on every small request-reply exchange
+    // (SMTP commands) and each one waits ~40 ms: reminders fell from 250 to 40 mails/s.
+    client.setNoDelay(true);
+    upstream.setNoDelay(true);
     sockets.add(client).add(upstream);
     const drop = () => {
       client.destroy();
