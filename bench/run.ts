@@ -113,14 +113,10 @@ async function main(): Promise<void> {
     row({ name: 'http.scores', ours: scores.requestsPerSecond, baseline: ceiling, unit: 'req/s', target: '>= 2000 req/s, p99 < 50 ms', check: (x) => clean(scores) && x.ours >= 2000 && scores.p99 < 50, note: `p99 ${scores.p99} ms, non-2xx ${scores.non2xx}; ${r.applications} applications, 8 panel members` });
     row({ name: 'http.scores.p99', ours: scores.p99, baseline: null, unit: 'ms', target: '< 50 ms', check: (x) => x.ours < 50 });
     row({ name: 'http.getApplication', ours: get.requestsPerSecond, baseline: ceiling, unit: 'req/s', target: '>= 5000 req/s', check: (x) => clean(get) && x.ours >= 5000, note: `p99 ${get.p99} ms, non-2xx ${get.non2xx}` });
-    if (quick) return;
-    // What-if: the same run with AuthGuard's secret handed to jsonwebtoken as a KeyObject (a
-    // change proposed for code this benchmark does not own); no target is judged on it.
-    const w = await runSuite('http', mode, { env: { BENCH_EXPERIMENTS: 'jwt-keyobject' } });
-    const ws = w.scores as { requestsPerSecond: number; p99: number };
-    const wg = w.get as { requestsPerSecond: number; p99: number };
-    row({ name: 'whatif.jwtKeyObject.scores', ours: ws.requestsPerSecond, baseline: n(w.ceiling), unit: 'req/s', target: 'context: proposed AuthGuard change', note: `p99 ${ws.p99} ms` });
-    row({ name: 'whatif.jwtKeyObject.getApplication', ours: wg.requestsPerSecond, baseline: n(w.ceiling), unit: 'req/s', target: 'context: proposed AuthGuard change', note: `p99 ${wg.p99} ms` });
+    // Context: the framework alone (bare Nest + Fastify, one constant route), same machine, same run.
+    const bare = await runSuite('http', [...mode, '--only', 'ceiling'], { env: { BENCH_BARE: '1' } });
+    const bareCeiling = (bare.ceiling as { requestsPerSecond: number }).requestsPerSecond;
+    row({ name: 'http.bareFramework', ours: ceiling, baseline: bareCeiling, unit: 'req/s', target: 'context: our ceiling against bare Nest + Fastify', note: 'baseline: one constant route, no guard, interceptors, helmet, CORS or request logging' });
   });
 
   await suite('reminders', async () => {

@@ -4,7 +4,9 @@
  * and reminder suites; tells its parent the port over IPC and stops when told to (or when the parent goes away).
  */
 import 'reflect-metadata';
-import { createSecretKey, KeyObject } from 'node:crypto';
+import { Controller, Get, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,32 +16,35 @@ import { WorkQueue, withTimeout } from '@pz/notifications';
 import { ServerModule } from '../../apps/server/src/server.module';
 
 /**
- * What-if switches, off by default and never part of the reported figures unless named: each
- * applies, from outside, a change proposed for code this benchmark does not own, so its effect
- * can be measured before anyone makes it.
+ * BENCH_BARE=1: a bare Nest application on the same Fastify adapter with one constant route at
+ * the ceiling's path (GET /zones) and nothing else: no guard, interceptors, helmet, CORS or
+ * request logging. What the framework alone allows on this machine, for comparison with our
+ * ceiling.
  */
-function experiments(): void {
-  const on = (process.env.BENCH_EXPERIMENTS ?? '').split(',');
-  if (on.includes('jwt-keyobject')) {
-    // jsonwebtoken tries to parse a string secret as a PEM public key on every verify (and
-    // throws); a KeyObject skips that. AuthGuard passes the configured secret as a string.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { JwtService } = require('@nestjs/jwt') as typeof import('@nestjs/jwt');
-    const keys = new Map<string, KeyObject>();
-    const verifyAsync = JwtService.prototype.verifyAsync;
-    JwtService.prototype.verifyAsync = function (this: InstanceType<typeof JwtService>, token: string, options?: { secret?: unknown }) {
-      if (typeof options?.secret === 'string') {
-        const secret = options.secret;
-        if (!keys.has(secret)) keys.set(secret, createSecretKey(Buffer.from(secret)));
-        options = { ...options, secret: keys.get(secret) };
-      }
-      return verifyAsync.call(this, token, options as never);
-    } as typeof verifyAsync;
+@Controller()
+class BareZonesController {
+  @Get('zones')
+  zones(): unknown {
+    return [{ id: 'bell-foundry', name: 'Bell Foundry' }];
   }
 }
 
+@Module({ controllers: [BareZonesController] })
+class BareModule {}
+
+async function startBare(): Promise<void> {
+  const app = await NestFactory.create<NestFastifyApplication>(BareModule, new FastifyAdapter(), { logger: false });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const port = (app.getHttpServer().address() as AddressInfo).port;
+  process.send?.({ ready: true, port });
+  process.on('message', (message: { stop?: boolean }) => {
+    if (message.stop) void app.close().then(() => process.exit(0));
+  });
+  process.on('disconnect', () => process.exit(0));
+}
+
 async function main(): Promise<void> {
-  experiments();
+  if (process.env.BENCH_BARE === '1') return startBare();
   const dir = mkdtempSync(join(tmpdir(), 'pz-bench-server-'));
   const config = loadConfig({
     NODE_ENV: 'production',
