@@ -21,7 +21,7 @@ import {
   RoundFacts,
 } from '@pz/applications/domain/application';
 import { ragCheckpoints, type DueItem } from '@pz/applications/domain/monitoring';
-import { DEFAULT_CRITERIA, RoundCommand, roundDecider, RoundState, roundStreamId } from '@pz/rounds/domain/round';
+import { DEFAULT_CRITERIA, financialYearOf, RoundCommand, roundDecider, RoundState, roundStreamId } from '@pz/rounds/domain/round';
 import { subscriptionDecider, subscriptionStreamId } from '@pz/subscriptions/domain/subscription';
 import { between, chance, idFor, noise, pick, Random } from './random';
 
@@ -71,12 +71,6 @@ class Timeline {
   }
 }
 
-function financialYear(at: number): string {
-  const d = new Date(at);
-  const y = d.getUTCMonth() >= 3 ? d.getUTCFullYear() : d.getUTCFullYear() - 1;
-  return `${y}-${String((y + 1) % 100).padStart(2, '0')}`;
-}
-
 /** A stand-in for a sealed address: the same shape and size as the vault's, not decryptable. */
 function sealed(rand: Random, person: string) {
   return { $pii: 1 as const, person, iv: noise(rand, 16), ct: noise(rand, 44), tag: noise(rand, 24) };
@@ -117,8 +111,8 @@ export class GrantHistory {
       type: 'ScheduleRound',
       roundId,
       now: new Date(scheduledAt).toISOString(),
-      name: `People Zones Grants ${financialYear(opensAt)} — Round ${index + 1}`,
-      financialYear: financialYear(opensAt),
+      name: `People Zones Grants ${financialYearOf(opensAt)} — Round ${index + 1}`,
+      financialYear: financialYearOf(opensAt),
       kind: chance(rand, 0.2) ? 'collaborative' : 'standard',
       zones: ZONES,
       themes: THEMES,

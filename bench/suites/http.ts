@@ -13,6 +13,8 @@
  * Runs in turn: ceiling, scores, get, ceiling; each route's ratio is to the mean ceiling.
  */
 import autocannon from 'autocannon';
+import { financialYearOf } from '@pz/rounds/domain/round';
+import { applicationBody } from '../../test/support/application-body';
 import { flag, log, option, report, textOption } from '../lib/child';
 import { call, RunningServer, startServer } from '../lib/server';
 
@@ -22,17 +24,6 @@ const CONNECTIONS = option('connections', 64);
 const APPLICATIONS = option('applications', quick ? 100 : 1000);
 const MEMBERS = 8;
 
-const applicationBody = {
-  title: 'Bell Foundry Community Garden',
-  zone: 'bell-foundry',
-  theme: 'Pride of Place',
-  summary: 'Turning a disused plot into a garden run by local families.',
-  requestedPence: 450_000,
-  projectStart: '2027-01-01',
-  projectEnd: '2027-12-31',
-  sustainability: 'A residents committee takes over the garden, funded by plant sales.',
-};
-
 interface Measured {
   requestsPerSecond: number;
   p50: number;
@@ -40,11 +31,6 @@ interface Measured {
   requests: number;
   non2xx: number;
   errors: number;
-}
-
-function financialYearOf(at: Date): string {
-  const year = at.getUTCMonth() >= 3 ? at.getUTCFullYear() : at.getUTCFullYear() - 1;
-  return `${year}-${String((year + 1) % 100).padStart(2, '0')}`;
 }
 
 async function seed(server: RunningServer): Promise<{ applications: string[]; members: string[] }> {

@@ -19,7 +19,7 @@ import { NewEvent, Role, SqliteEventStore } from '@pz/event-store';
 import type { DomainEvent } from '@pz/platform/domain';
 import { deriveSecret, PersonalDataVault } from '@pz/people';
 import { applicationDecider, ApplicationState, applicationStreamId, RoundFacts } from '@pz/applications/domain/application';
-import { DEFAULT_CRITERIA, roundDecider, RoundState, roundStreamId } from '@pz/rounds/domain/round';
+import { DEFAULT_CRITERIA, financialYearOf, roundDecider, RoundState, roundStreamId } from '@pz/rounds/domain/round';
 import { startSmtpServer } from '../../test/support/smtp';
 import { flag, log, option, report, sleep, textOption } from '../lib/child';
 import { startServer } from '../lib/server';
@@ -47,7 +47,6 @@ async function seed(path: string, secret: string, awardAt: number): Promise<void
   const roundId = randomUUID();
   const opensAt = awardAt - 60 * DAY;
   const closesAt = awardAt - 10 * DAY;
-  const fyStart = new Date(opensAt).getUTCMonth() >= 3 ? new Date(opensAt).getUTCFullYear() : new Date(opensAt).getUTCFullYear() - 1;
   let round: RoundState = roundDecider.initialState();
   const roundEvents: NewEvent[] = [];
   const roundCmd = (at: number, command: Parameters<typeof roundDecider.decide>[0]) => {
@@ -57,7 +56,7 @@ async function seed(path: string, secret: string, awardAt: number): Promise<void
   };
   roundCmd(opensAt - 40 * DAY, {
     type: 'ScheduleRound', roundId, now: new Date(opensAt - 40 * DAY).toISOString(), name: 'Reminder benchmark round',
-    financialYear: `${fyStart}-${String((fyStart + 1) % 100).padStart(2, '0')}`, kind: 'standard',
+    financialYear: financialYearOf(opensAt), kind: 'standard',
     zones: ['bell-foundry'], themes: ['Pride of Place'], opensAt: new Date(opensAt).toISOString(), closesAt: new Date(closesAt).toISOString(),
     budgetPence: GRANTS * 100_000, criteria: [...DEFAULT_CRITERIA], knownZones: ['bell-foundry'], alertLeadMs: 28 * DAY,
   });

@@ -1,11 +1,9 @@
 import request from 'supertest';
+import { financialYearOf } from '@pz/rounds/domain/round';
+import { applicationBody } from './application-body';
 import { bearer, TestApp } from './test-app';
 
-/** The UK financial year a moment falls in, e.g. 2026-11-22 -> "2026-27". */
-export function financialYearOf(at: Date): string {
-  const year = at.getUTCMonth() >= 3 ? at.getUTCFullYear() : at.getUTCFullYear() - 1;
-  return `${year}-${String((year + 1) % 100).padStart(2, '0')}`;
-}
+export { applicationBody, financialYearOf };
 
 export interface RoundOptions {
   opensInMs?: number;
@@ -41,17 +39,6 @@ export async function scheduleRound(t: TestApp, options: RoundOptions = {}): Pro
   }
   return { id: res.body.id, closesAt: res.body.closesAt };
 }
-
-export const applicationBody = {
-  title: 'Bell Foundry Community Garden',
-  zone: 'bell-foundry',
-  theme: 'Pride of Place',
-  summary: 'Turning a disused plot into a garden run by local families.',
-  requestedPence: 450_000,
-  projectStart: '2027-01-01',
-  projectEnd: '2027-12-31',
-  sustainability: 'A residents committee takes over the garden, funded by plant sales.',
-};
 
 export async function openAndSubmit(
   t: TestApp,

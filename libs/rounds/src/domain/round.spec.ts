@@ -5,6 +5,7 @@ import {
   CommitRoundFunds,
   DEFAULT_CRITERIA,
   financialYearBounds,
+  financialYearOf,
   ReleaseRoundFunds,
   RescheduleRound,
   RoundCommand,
@@ -103,6 +104,16 @@ describe('financialYearBounds', () => {
     expect(financialYearBounds('1999-00')).toEqual({ start: Date.UTC(1999, 3, 1), end: Date.UTC(2000, 3, 1) });
     expect(financialYearBounds('2024-26')).toBeNull();
     expect(financialYearBounds('2024')).toBeNull();
+  });
+});
+
+describe('financialYearOf', () => {
+  it('names the year from 1 April to 31 March, in UTC, and agrees with financialYearBounds', () => {
+    expect(financialYearOf(Date.UTC(2026, 10, 22))).toBe('2026-27');
+    expect(financialYearOf(new Date('2027-03-31T23:59:59.999Z'))).toBe('2026-27');
+    expect(financialYearOf(new Date('2027-04-01T00:00:00.000Z'))).toBe('2027-28');
+    expect(financialYearOf(Date.UTC(1999, 5, 1))).toBe('1999-00');
+    expect(financialYearBounds(financialYearOf(Date.UTC(2024, 3, 1)))!.start).toBe(Date.UTC(2024, 3, 1));
   });
 });
 

@@ -303,6 +303,13 @@ function releaseFunds(c: ReleaseRoundFunds, state: RoundState): RoundEvent[] {
   return [{ type: 'RoundFundsReleased', data: { roundId: c.roundId, applicationId: c.applicationId, amountPence: amount, reason: c.reason } }];
 }
 
+/** The UK financial year a moment falls in (1 April to 31 March, UTC): 2026-11-22 -> `2026-27`. */
+export function financialYearOf(at: number | Date): string {
+  const moment = new Date(at);
+  const first = moment.getUTCMonth() >= 3 ? moment.getUTCFullYear() : moment.getUTCFullYear() - 1;
+  return `${first}-${String((first + 1) % 100).padStart(2, '0')}`;
+}
+
 /** `2024-25` -> [1 April 2024, 1 April 2025) in UTC; null when malformed. */
 export function financialYearBounds(fy: string): { start: number; end: number } | null {
   const match = /^(\d{4})-(\d{2})$/.exec(fy);
