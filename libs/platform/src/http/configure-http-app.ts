@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import helmet from '@fastify/helmet';
 import type { DynamicModule, INestApplication, NestApplicationOptions } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -17,9 +17,6 @@ export { BODY_LIMIT_BYTES } from './json-body';
 /** What Express's `cors` allowed by default, kept for browsers calling from CORS_ORIGINS. */
 const CORS_METHODS = 'GET,HEAD,PUT,PATCH,POST,DELETE';
 
-/** `correlationIdFor` sets the response header; here there is no response yet (see `echoCorrelationId`). */
-const NO_RESPONSE = { setHeader: () => NO_RESPONSE } as unknown as ServerResponse;
-
 /**
  * The HTTP server every app runs on (main.ts, the end-to-end tests, the benchmark): Fastify, set
  * up to answer as Express did.
@@ -31,7 +28,7 @@ export function createHttpAdapter(config: AppConfig): FastifyAdapter {
     bodyLimit: BODY_LIMIT_BYTES,
     // The request id is the correlation id: the caller's X-Correlation-Id when well-formed, else
     // a new one. Kept on the raw request too, where the request logger (pino-http) looks for it.
-    genReqId: (req: IncomingMessage) => ((req as IncomingMessage & { id?: string }).id = correlationIdFor(req, NO_RESPONSE)),
+    genReqId: (req: IncomingMessage) => ((req as IncomingMessage & { id?: string }).id = correlationIdFor(req)),
     // Routes match as Express matched them: any case, with or without a trailing slash, and a
     // parameter as long as the URL (an audit stream id may be 200 characters).
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 16 * 1024 },

@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Params } from 'nestjs-pino';
 
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
-/** A caller's correlation id is reused when it is well-formed; otherwise we mint one. */
-export function correlationIdFor(req: IncomingMessage, res: ServerResponse): string {
+/**
+ * A caller's correlation id is reused when it is well-formed; otherwise we mint one. The HTTP
+ * server makes it the request id and echoes it on every answer (configure-http-app.ts).
+ */
+export function correlationIdFor(req: IncomingMessage): string {
   const given = req.headers['x-correlation-id'] ?? req.headers['x-request-id'];
-  const id = typeof given === 'string' && CORRELATION_ID.test(given) ? given : randomUUID();
-  res.setHeader('X-Correlation-Id', id);
-  return id;
+  return typeof given === 'string' && CORRELATION_ID.test(given) ? given : randomUUID();
 }
 
 /** What a request line says of the request: never headers, bodies or the query string. */
