@@ -7,8 +7,9 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import type { AppConfig } from '../config/environment';
-import { correlationIdFor } from '../logging/logger-options';
+import { appLogger, correlationIdFor, RequestLog } from '../logging/logger-options';
 import { errorBody } from './domain-exception.filter';
+import { setRevisionEtag } from './etag';
 import { BODY_LIMIT_BYTES, readJsonBody } from './json-body';
 import { validationPipe } from './validation';
 
@@ -23,12 +24,15 @@ const CORS_METHODS = 'GET,HEAD,PUT,PATCH,POST,DELETE';
  */
 export function createHttpAdapter(config: AppConfig): FastifyAdapter {
   return new FastifyAdapter({
+    // The request log: one line per request, with its correlation id (see logger-options.ts).
+    loggerInstance: appLogger(config.nodeEnv),
+    logController: new RequestLog(),
     // Behind a reverse proxy, rate limits must see the client, not the proxy.
     trustProxy: config.trustProxy,
     bodyLimit: BODY_LIMIT_BYTES,
     // The request id is the correlation id: the caller's X-Correlation-Id when well-formed, else
-    // a new one. Kept on the raw request too, where the request logger (pino-http) looks for it.
-    genReqId: (req: IncomingMessage) => ((req as IncomingMessage & { id?: string }).id = correlationIdFor(req)),
+    // a new one.
+    genReqId: (req: IncomingMessage) => correlationIdFor(req),
     // Routes match as Express matched them: any case, with or without a trailing slash, and a
     // parameter as long as the URL (an audit stream id may be 200 characters).
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 16 * 1024 },
@@ -96,6 +100,7 @@ export function configureHttpApp<App extends INestApplication>(nestApp: App, con
   // body-parser reads the raw Node request, as it did under Express (no preParsing hook replaces it).
   fastify.addContentTypeParser('*', (request: FastifyRequest) => readJsonBody(request.raw));
   fastify.addHook('onRequest', echoCorrelationId);
+  fastify.addHook('preSerialization', setRevisionEtag);
   // Fastify sends no X-Powered-By and no ETag of its own: our ETags are stream revisions (If-Match).
   void fastify.register(helmet, {
     // The OpenAPI UI at /docs runs inline scripts; everything else is JSON.

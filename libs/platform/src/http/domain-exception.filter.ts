@@ -7,7 +7,7 @@ import {
   HttpStatus,
   Logger,
 } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ConcurrencyError, DuplicateEventError, StoreUnavailableError } from '@pz/event-store';
 import { DomainError } from '../domain/errors';
 
@@ -24,11 +24,15 @@ export class DomainExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const [status, body] = this.answer(exception);
+    const request = host.switchToHttp().getRequest<Partial<FastifyRequest> | undefined>();
+    // Through the request's own logger where there is one, so the line carries its correlation id.
+    const logError = (message: string | undefined) =>
+      request?.log ? request.log.error({ context: 'HTTP' }, message) : this.logger.error(message);
+    const [status, body] = this.answer(exception, logError);
     send(host.switchToHttp().getResponse<FastifyReply | ServerResponse>(), status, body);
   }
 
-  private answer(exception: unknown): [number, object] {
+  private answer(exception: unknown, logError: (message: string | undefined) => void): [number, object] {
     if (exception instanceof HttpException) {
       const body = exception.getResponse();
       return [exception.getStatus(), typeof body === 'string' ? errorBody(exception.getStatus(), body) : body];
@@ -46,7 +50,7 @@ export class DomainExceptionFilter implements ExceptionFilter {
       return [409, errorBody(409, 'This email address belongs to a person whose data has been erased; use another address')];
     }
     if (exception instanceof StoreUnavailableError) {
-      this.logger.error(`Event store unavailable: ${exception.message}`);
+      logError(`Event store unavailable: ${exception.message}`);
       return [503, errorBody(503, 'The event store cannot accept writes right now; nothing was recorded. Try again later.')];
     }
     const clientError = exception as { status?: unknown; statusCode?: unknown; expose?: unknown; message?: unknown; name?: unknown };
@@ -55,7 +59,7 @@ export class DomainExceptionFilter implements ExceptionFilter {
       // A client error raised by the server or a plugin before Nest's handler (Nest maps most of them itself).
       return [status, errorBody(status, String(clientError.message))];
     }
-    this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    logError(exception instanceof Error ? exception.stack : String(exception));
     return [500, errorBody(500, 'Internal server error')];
   }
 }
