@@ -1,7 +1,7 @@
 import { createSecretKey } from 'node:crypto';
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { JwtModule } from '@nestjs/jwt';
 import { LoggerModule } from 'nestjs-pino';
@@ -12,7 +12,8 @@ import { HealthController } from './health/health.controller';
 import { HealthRegistry } from './health/health-registry';
 import { RedisProbe } from './health/redis-probe';
 import { DomainExceptionFilter } from './http/domain-exception.filter';
-import { IdempotencyInterceptor } from './http/idempotency.interceptor';
+import { BodyContractGuard } from './http/body-contract';
+import { IdempotencyKeys } from './http/idempotency.interceptor';
 import { loggerOptions } from './logging/logger-options';
 import { openEventStore, openReadModelDatabase } from './store/open-stores';
 import { READ_MODEL_DB, ReadModels } from './store/read-models.service';
@@ -43,11 +44,13 @@ export class PlatformModule {
         ReadModels,
         RedisProbe,
         HealthRegistry,
+        IdempotencyKeys,
+        // In this order: a caller without access learns nothing from the body contract.
         { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_GUARD, useClass: BodyContractGuard },
         { provide: APP_FILTER, useClass: DomainExceptionFilter },
-        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
-      exports: [APP_CONFIG, EVENT_STORE, READ_MODEL_DB, ReadModels, RedisProbe, HealthRegistry, CqrsModule, JwtModule],
+      exports: [APP_CONFIG, EVENT_STORE, READ_MODEL_DB, ReadModels, RedisProbe, HealthRegistry, IdempotencyKeys, CqrsModule, JwtModule],
     };
   }
 }

@@ -11,12 +11,11 @@ import {
   Patch,
   Post,
   Put,
-  UseInterceptors,
 } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PersonalDataVault } from '@pz/people';
-import { AuthUser, CommandContext, Ctx, CurrentUser, entityIdFor, IfMatch, ReadModels, RevisionEtagInterceptor, Roles } from '@pz/platform';
+import { AuthUser, CommandContext, Ctx, CurrentUser, entityIdFor, Idempotent, IfMatch, ReadModels, RevisionEtag, Roles } from '@pz/platform';
 import { ApplicationRequest, runApplicationCommand } from '../application-commands';
 import { ApplicationsQueries, ApplicationView } from '../applications.queries';
 import type { ApplicationDetails, SealedContact } from '../domain/application';
@@ -34,7 +33,6 @@ const ID = new ParseUUIDPipe();
 
 @ApiTags('applications')
 @ApiBearerAuth()
-@UseInterceptors(RevisionEtagInterceptor)
 @Controller()
 export class ApplicationsController {
   constructor(
@@ -61,7 +59,9 @@ export class ApplicationsController {
     return this.vault.seal(this.vault.personIdFor(email), email.trim());
   }
 
+  @Idempotent()
   @Post('rounds/:roundId/applications')
+  @RevisionEtag()
   @Roles('applicant')
   @ApiOperation({ summary: "Open a draft application in a round, for the caller's organisation (applicant)" })
   open(
@@ -89,7 +89,9 @@ export class ApplicationsController {
     );
   }
 
+  @Idempotent()
   @Patch('applications/:id')
+  @RevisionEtag()
   @Roles('applicant')
   @ApiOperation({ summary: 'Edit a draft of your organisation (applicant)' })
   edit(
@@ -114,7 +116,9 @@ export class ApplicationsController {
     );
   }
 
+  @Idempotent()
   @Post('applications/:id/submit')
+  @RevisionEtag()
   @HttpCode(200)
   @Roles('applicant')
   @ApiOperation({ summary: 'Submit a draft while its round is open (applicant)' })
@@ -122,7 +126,9 @@ export class ApplicationsController {
     return this.run({ type: 'SubmitApplication', applicationId: id, org: user.org! }, ctx, user, expectedRevision);
   }
 
+  @Idempotent()
   @Post('applications/:id/withdraw')
+  @RevisionEtag()
   @HttpCode(200)
   @Roles('applicant')
   @ApiOperation({ summary: 'Withdraw an undecided application (applicant)' })
@@ -138,12 +144,14 @@ export class ApplicationsController {
   }
 
   @Get('applications/:id')
+  @RevisionEtag()
   @Roles('applicant', 'panel', 'staff', 'auditor')
   @ApiOperation({ summary: 'One application with status, amounts, conditions and timeline (404 if you may not see it)' })
   get(@Param('id', ID) id: string, @CurrentUser() user: AuthUser): ApplicationView {
     return this.view(id, user);
   }
 
+  @Idempotent()
   @Post('applications/:id/conflicts')
   @Roles('panel')
   @ApiOperation({ summary: 'Declare a conflict of interest: you can no longer score it or see its scores (panel)' })
@@ -162,6 +170,7 @@ export class ApplicationsController {
     return { applicationId: id, conflictDeclared: true };
   }
 
+  @Idempotent()
   @Put('applications/:id/scores')
   @Roles('panel')
   @ApiOperation({ summary: 'Score every criterion 0-5; revisable until the decision; returns your weighted total (panel)' })
@@ -176,7 +185,9 @@ export class ApplicationsController {
     return { applicationId: id, weightedTotal: result.weightedTotal! };
   }
 
+  @Idempotent()
   @Post('applications/:id/award')
+  @RevisionEtag()
   @HttpCode(200)
   @Roles('staff')
   @ApiOperation({ summary: 'Award a grant after the round closes; 409 if over the remaining budget or already decided (staff)' })
@@ -184,7 +195,9 @@ export class ApplicationsController {
     return this.run({ type: 'AwardGrant', applicationId: id, ...body }, ctx, user);
   }
 
+  @Idempotent()
   @Post('applications/:id/decline')
+  @RevisionEtag()
   @HttpCode(200)
   @Roles('staff')
   @ApiOperation({ summary: 'Decline with feedback for the applicant, after the round closes (staff)' })

@@ -1,4 +1,4 @@
-import { BadRequestException, ExecutionContext, UnsupportedMediaTypeException } from '@nestjs/common';
+import { BadRequestException, CanActivate, ExecutionContext, Injectable, UnsupportedMediaTypeException } from '@nestjs/common';
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import type { FastifyRequest } from 'fastify';
@@ -23,14 +23,22 @@ function takesBody(context: ExecutionContext): boolean {
 
 /**
  * What a write route does with the request body, enforced for every one after authentication (so
- * a caller without access learns nothing from it), by the global interceptor (see
- * IdempotencyInterceptor):
+ * a caller without access learns nothing from it): a global guard registered after AuthGuard.
  * - a route that reads a body (`@Body()`) takes it as JSON: any other content type is a 415,
  *   where it would otherwise reach the handler as "no body" and, with all fields optional, succeed;
  * - a route that reads no body refuses JSON fields it would silently ignore (400, each named),
  *   as the contract refuses unknown fields. Other content (an RFC 8058 one-click unsubscribe
  *   posts a form) is not parsed and stays ignored.
  */
+@Injectable()
+export class BodyContractGuard implements CanActivate {
+  canActivate(context: ExecutionContext): boolean {
+    enforceBodyContract(context);
+    return true;
+  }
+}
+
+/** Throws the 415 or 400 a write route's body earns (see BodyContractGuard). */
 export function enforceBodyContract(context: ExecutionContext): void {
   if (context.getType() !== 'http') return;
   const request = context.switchToHttp().getRequest<FastifyRequest>();

@@ -7,6 +7,7 @@ import {
   Injectable,
   NestInterceptor,
   UnprocessableEntityException,
+  UseInterceptors,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
@@ -16,7 +17,6 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import type { AuthenticatedRequest } from '../auth/auth-user';
 import { READ_MODEL_DB } from '../store/read-models.service';
-import { enforceBodyContract } from './body-contract';
 
 const KEY = /^[\x21-\x7e]{1,200}$/;
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -28,26 +28,15 @@ interface StoredResponse {
 }
 
 /**
- * `Idempotency-Key` on writes: the first successful answer is kept per caller and key; the same
- * key with the same request gets that answer again without running anything, the same key with
- * a different request is a 422. Failed requests wrote nothing, so they are not kept and may be
- * retried. Concurrent duplicates wait for the first. (Event ids derived from the key make a
- * duplicate that slips past this — another process — a no-op in the store as well.)
- *
- * It is the app's only global interceptor, so it also enforces the body contract (see
- * body-contract.ts) where a second, inner interceptor did: just before the handler runs, never
- * for a replay. Nest wraps each interceptor in AsyncResources on every request, a cost worth
- * paying once rather than twice.
+ * The answers kept for `Idempotency-Key`s, and the requests running under one, for the whole
+ * process (an interceptor named on routes is instantiated once per module).
  */
 @Injectable()
-export class IdempotencyInterceptor implements NestInterceptor {
-  private readonly inFlight = new Map<string, Promise<unknown>>();
+export class IdempotencyKeys {
+  readonly inFlight = new Map<string, Promise<unknown>>();
   private readonly stmts;
 
-  constructor(
-    @Inject(READ_MODEL_DB) db: Database.Database,
-    private readonly reflector: Reflector,
-  ) {
+  constructor(@Inject(READ_MODEL_DB) db: Database.Database) {
     db.exec(`CREATE TABLE IF NOT EXISTS idempotency_keys (
       scope TEXT NOT NULL, key TEXT NOT NULL, request_hash TEXT NOT NULL,
       status INTEGER NOT NULL, body TEXT NOT NULL, created_at TEXT NOT NULL,
@@ -60,15 +49,38 @@ export class IdempotencyInterceptor implements NestInterceptor {
     };
   }
 
+  stored(scope: string, key: string): StoredResponse | undefined {
+    return this.stmts.get.get(scope, key) as StoredResponse | undefined;
+  }
+
+  keep(scope: string, key: string, requestHash: string, status: number, body: unknown): void {
+    this.stmts.put.run(scope, key, requestHash, status, JSON.stringify(body ?? null), new Date().toISOString());
+  }
+}
+
+/**
+ * `Idempotency-Key` on writes: the first successful answer is kept per caller and key; the same
+ * key with the same request gets that answer again without running anything, the same key with
+ * a different request is a 422. Failed requests wrote nothing, so they are not kept and may be
+ * retried. Concurrent duplicates wait for the first. (Event ids derived from the key make a
+ * duplicate that slips past this — another process — a no-op in the store as well.)
+ *
+ * Named on each write route with `@Idempotent()` rather than installed globally: an interceptor
+ * puts every request of its routes through Nest's RxJS chain and AsyncResources, a cost reads
+ * should not pay (test/idempotency.e2e.spec.ts checks that every write route has it).
+ */
+@Injectable()
+export class IdempotencyInterceptor implements NestInterceptor {
+  constructor(
+    private readonly keys: IdempotencyKeys,
+    private readonly reflector: Reflector,
+  ) {}
+
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const handle = (): Observable<unknown> => {
-      enforceBodyContract(context);
-      return next.handle();
-    };
     const http = context.switchToHttp();
     const request = http.getRequest<FastifyRequest & AuthenticatedRequest>();
     const key = request.headers['idempotency-key'];
-    if (!WRITES.has(request.method) || key === undefined) return handle();
+    if (!WRITES.has(request.method) || key === undefined) return next.handle();
     if (typeof key !== 'string' || !KEY.test(key)) {
       throw new BadRequestException(['Idempotency-Key must be 1 to 200 visible ASCII characters']);
     }
@@ -78,27 +90,28 @@ export class IdempotencyInterceptor implements NestInterceptor {
       .digest('hex');
     const reply = http.getResponse<FastifyReply>();
     const slot = `${scope}\u0000${key}`;
+    const inFlight = this.keys.inFlight;
 
     const run = async (): Promise<unknown> => {
       // Wait out a duplicate in flight; it has stored its answer by the time it settles.
-      for (let earlier = this.inFlight.get(slot); earlier; earlier = this.inFlight.get(slot)) {
+      for (let earlier = inFlight.get(slot); earlier; earlier = inFlight.get(slot)) {
         await earlier.catch(() => undefined);
       }
-      const stored = this.stmts.get.get(scope, key) as StoredResponse | undefined;
+      const stored = this.keys.stored(scope, key);
       if (stored) return this.replay(stored, requestHash, reply);
 
       const work = (async () => {
-        const body = await lastValueFrom(handle(), { defaultValue: undefined });
+        const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
         const status =
           this.reflector.get<number>(HTTP_CODE_METADATA, context.getHandler()) ?? (request.method === 'POST' ? 201 : 200);
-        this.stmts.put.run(scope, key, requestHash, status, JSON.stringify(body ?? null), new Date().toISOString());
+        this.keys.keep(scope, key, requestHash, status, body);
         return body;
       })();
-      this.inFlight.set(slot, work);
+      inFlight.set(slot, work);
       try {
         return await work;
       } finally {
-        if (this.inFlight.get(slot) === work) this.inFlight.delete(slot);
+        if (inFlight.get(slot) === work) inFlight.delete(slot);
       }
     };
     return from(run());
@@ -114,3 +127,6 @@ export class IdempotencyInterceptor implements NestInterceptor {
     return JSON.parse(stored.body);
   }
 }
+
+/** Marks a write route as honouring `Idempotency-Key` (every write route must). */
+export const Idempotent = () => UseInterceptors(IdempotencyInterceptor);
