@@ -81,13 +81,11 @@ export class ApplicationCommandHandler implements ICommandHandler<RunApplication
   }
 
   /**
-   * The round is fixed by the stream's first event (the draft), so one event is enough; the
-   * command then folds the whole stream once, in executeCommand.
+   * The round is fixed by the stream's first event (the draft). Loaded as the whole aggregate:
+   * that fold is kept (FoldedStates), so the command that follows reads no event twice.
    */
   private async roundOf(streamId: string): Promise<string> {
-    const [first] = await this.store.readStream(streamId, { maxCount: 1 });
-    let state = applicationDecider.initialState();
-    if (first) state = applicationDecider.evolve(state, { type: first.type, data: first.data } as ApplicationEvent);
+    const { state } = await loadAggregate(this.store, streamId, applicationDecider);
     if (!state.roundId) throw new NotFound(`Application ${streamId.replace('application-', '')} not found`);
     return state.roundId;
   }

@@ -10,6 +10,7 @@ import {
 import { Conflict } from '../domain/errors';
 import type { CommandContext } from '../domain/command-context';
 import type { Decider, DomainEvent } from '../domain/decider';
+import { FoldedStates } from './folded-states';
 
 /** Namespace for event ids derived from an Idempotency-Key. */
 const IDEMPOTENT_EVENT_NAMESPACE = '6f1c2a3e-7b4d-4c8e-9a51-2d0f3b6e8c17';
@@ -75,14 +76,24 @@ async function decideAndAppend<C, S, E extends DomainEvent>(
   options: ExecuteOptions,
 ): Promise<CommandOutcome<S, E>> {
   const retries = options.expectedRevision !== undefined ? 0 : (options.retries ?? 5);
+  const folded = FoldedStates.of(store);
   for (let attempt = 0; ; attempt++) {
-    const history = await store.readStream(streamId);
-    let state = decider.initialState();
-    for (const e of history) state = decider.evolve(state, { type: e.type, data: e.data } as E);
-    const current = revisionOf(history);
-    // A retry of a request whose events were stored before a crash: its answer is what it did then.
-    const earlier = appliedBefore(history, context);
-    if (earlier) return { state, events: [], position: earlier.position, revision: current };
+    let state: S;
+    let current: number | 'no_stream';
+    let lastPosition: number;
+    if (context.idempotencyKey) {
+      // A retry of a request whose events were stored before a crash: its answer is what it did
+      // then. Finding them needs the whole stream, not only what was appended since the last fold.
+      const history = await store.readStream(streamId);
+      state = decider.initialState();
+      for (const e of history) state = decider.evolve(state, { type: e.type, data: e.data } as E);
+      current = revisionOf(history);
+      lastPosition = history.at(-1)?.position ?? 0;
+      const earlier = appliedBefore(history, context);
+      if (earlier) return { state, events: [], position: earlier.position, revision: current };
+    } else {
+      ({ state, revision: current, position: lastPosition } = await folded.load(store, streamId, decider));
+    }
     if (options.expectedRevision !== undefined && options.expectedRevision !== current) {
       throw new Conflict(
         `${streamId} has changed since revision ${String(options.expectedRevision)} (now ${String(current)}); reload and try again`,
@@ -90,14 +101,17 @@ async function decideAndAppend<C, S, E extends DomainEvent>(
     }
     const decided = decider.decide(command, state);
     if (decided.length === 0) {
-      return { state, events: [], position: history.at(-1)?.position ?? 0, revision: current };
+      return { state, events: [], position: lastPosition, revision: current };
     }
     const expected: ExpectedRevision = current;
     try {
       const result = await store.append(streamId, toNewEvents(decided, context), expected);
       for (const e of decided) state = decider.evolve(state, e);
+      folded.remember(streamId, decider, { state, revision: result.nextExpectedRevision, position: result.position });
       return { state, events: decided, position: result.position, revision: result.nextExpectedRevision };
     } catch (error) {
+      // Whatever we held for this stream may be what lost the race (or the store was replaced).
+      folded.forget(streamId);
       if (error instanceof ConcurrencyError && attempt < retries) continue;
       if (error instanceof ConcurrencyError) {
         throw new Conflict(`${streamId} was changed by another request at the same time; try again`);
@@ -154,8 +168,6 @@ export async function loadAggregate<S, E extends DomainEvent>(
   streamId: string,
   decider: Pick<Decider<unknown, S, E>, 'initialState' | 'evolve'>,
 ): Promise<{ state: S; revision: number | 'no_stream'; position: number }> {
-  const history = await store.readStream(streamId);
-  let state = decider.initialState();
-  for (const e of history) state = decider.evolve(state, { type: e.type, data: e.data } as E);
-  return { state, revision: revisionOf(history), position: history.at(-1)?.position ?? 0 };
+  const { state, revision, position } = await FoldedStates.of(store).load(store, streamId, decider);
+  return { state, revision, position };
 }

@@ -1,0 +1,111 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { EventStore, ReadStreamOptions } from '@pz/event-store';
+import { SqliteEventStore } from '@pz/event-store';
+import type { CommandContext } from '../domain/command-context';
+import type { Decider, DomainEvent } from '../domain/decider';
+import { executeCommand, loadAggregate } from './execute-command';
+
+type Added = DomainEvent<'Added', { n: number }>;
+/** The totals each decision was made on. */
+const decidedOn: number[] = [];
+/** A running total; the command says what total it expects to add to, so a stale fold is visible. */
+const tally: Decider<{ n: number; expectTotal?: number }, { total: number; count: number }, Added> = {
+  initialState: () => ({ total: 0, count: 0 }),
+  decide: (command, state) => {
+    decidedOn.push(state.total);
+    if (command.expectTotal !== undefined && command.expectTotal !== state.total) {
+      throw new Error(`decided on a total of ${state.total}, expected ${command.expectTotal}`);
+    }
+    return [{ type: 'Added', data: { n: command.n } }];
+  },
+  evolve: (state, event) => ({ total: state.total + event.data.n, count: state.count + 1 }),
+};
+/** Folds the same stream differently. */
+const counter: Pick<Decider<unknown, number, Added>, 'initialState' | 'evolve'> = {
+  initialState: () => 0,
+  evolve: (count) => count + 1,
+};
+
+const context = (): CommandContext => ({
+  actor: { sub: 'tester', role: 'staff' },
+  now: '2026-11-22T12:00:00.000Z',
+  correlationId: 'folded-states-test',
+});
+
+/** The real store, with every stream read's size written down. */
+function counting(store: EventStore): { store: EventStore; reads: number[] } {
+  const reads: number[] = [];
+  const readStream = store.readStream.bind(store);
+  const wrapped = Object.create(store) as EventStore;
+  wrapped.readStream = async (streamId: string, options?: ReadStreamOptions) => {
+    const events = await readStream(streamId, options);
+    reads.push(events.length);
+    return events;
+  };
+  return { store: wrapped, reads };
+}
+
+describe('executeCommand and loadAggregate keep each stream folded', () => {
+  let dir: string;
+  let path: string;
+  let stores: SqliteEventStore[];
+  const open = () => {
+    const store = new SqliteEventStore({ path, pollIntervalMs: 50 });
+    stores.push(store);
+    return store;
+  };
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'pz-folded-'));
+    path = join(dir, 'store.sqlite');
+    stores = [];
+  });
+  afterEach(async () => {
+    for (const store of stores) await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reads only the events appended since the stream was last folded', async () => {
+    const { store, reads } = counting(open());
+    for (let i = 1; i <= 5; i++) await executeCommand(store, 'tally-1', tally, { n: i }, context());
+    const loaded = await loadAggregate(store, 'tally-1', tally);
+    expect(loaded.state).toEqual({ total: 15, count: 5 });
+    expect(loaded.revision).toBe(4);
+    // The first command read the (empty) stream; every later read found nothing new.
+    expect(reads).toEqual([0, 0, 0, 0, 0, 0]);
+  });
+
+  it('folds in what another process appended meanwhile', async () => {
+    const here = open();
+    const elsewhere = open();
+    await executeCommand(here, 'tally-2', tally, { n: 1 }, context());
+    await executeCommand(elsewhere, 'tally-2', tally, { n: 10, expectTotal: 1 }, context());
+    const outcome = await executeCommand(here, 'tally-2', tally, { n: 100, expectTotal: 11 }, context());
+    expect(outcome.state).toEqual({ total: 111, count: 3 });
+    expect(outcome.revision).toBe(2);
+  });
+
+  it('keeps one fold per decider: another way of folding the stream starts from its first event', async () => {
+    const store = open();
+    for (let i = 0; i < 3; i++) await executeCommand(store, 'tally-3', tally, { n: 2 }, context());
+    expect((await loadAggregate(store, 'tally-3', counter)).state).toBe(3);
+    expect((await loadAggregate(store, 'tally-3', tally)).state).toEqual({ total: 6, count: 3 });
+  });
+
+  it('re-reads the whole stream when its fold is ahead of the store (a file restored from a backup)', async () => {
+    const store = open();
+    for (let i = 0; i < 3; i++) await executeCommand(store, 'tally-4', tally, { n: 1 }, context());
+    const raw = new Database(path);
+    raw.prepare("DELETE FROM events WHERE stream_id = 'tally-4' AND revision > 0").run();
+    raw.close();
+    decidedOn.length = 0;
+    const outcome = await executeCommand(store, 'tally-4', tally, { n: 1 }, context());
+    // Decided once on the stale fold (3), refused by the store, decided again on the truth (1).
+    expect(decidedOn).toEqual([3, 1]);
+    expect(outcome.state).toEqual({ total: 2, count: 2 });
+    expect(outcome.revision).toBe(1);
+  });
+});

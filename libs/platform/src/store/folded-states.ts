@@ -1,0 +1,71 @@
+import type { EventStore, RecordedEvent } from '@pz/event-store';
+import type { Decider, DomainEvent } from '../domain/decider';
+
+type Fold<S, E extends DomainEvent> = Pick<Decider<unknown, S, E>, 'initialState' | 'evolve'>;
+
+export interface Folded<S> {
+  state: S;
+  revision: number | 'no_stream';
+  /** Global position of the stream's last event (0 for no stream). */
+  position: number;
+}
+
+interface Entry {
+  decider: object;
+  folded: Folded<unknown>;
+}
+
+/** How many streams' states a store keeps folded: a round's worth of applications many times over. */
+export const FOLDED_STREAMS = 10_000;
+
+/**
+ * The folded state of recently used streams, per store, so loading an aggregate reads only the
+ * events appended since it was last folded (usually none: this process appended them) instead
+ * of the whole stream again. Sound because events never change and deciders are pure folds:
+ * the tail is always read, so appends by other processes are folded in, and an append still
+ * names the revision it was decided on, so a race is still caught by the store.
+ */
+export class FoldedStates {
+  private static readonly byStore = new WeakMap<EventStore, FoldedStates>();
+  private readonly entries = new Map<string, Entry>();
+
+  static of(store: EventStore): FoldedStates {
+    let states = FoldedStates.byStore.get(store);
+    if (!states) FoldedStates.byStore.set(store, (states = new FoldedStates()));
+    return states;
+  }
+
+  /**
+   * The stream's current state: the cached fold plus the events after it. `tail` is what was
+   * read (the whole stream when nothing was cached).
+   */
+  async load<S, E extends DomainEvent>(store: EventStore, streamId: string, decider: Fold<S, E>): Promise<Folded<S> & { tail: RecordedEvent[] }> {
+    const entry = this.entries.get(streamId);
+    const cached = entry && entry.decider === decider && entry.folded.revision !== 'no_stream' ? (entry.folded as Folded<S>) : undefined;
+    const tail = cached
+      ? await store.readStream(streamId, { fromRevision: (cached.revision as number) + 1 })
+      : await store.readStream(streamId);
+    let state = cached ? cached.state : decider.initialState();
+    for (const e of tail) state = decider.evolve(state, { type: e.type, data: e.data } as E);
+    const last = tail.at(-1);
+    const folded: Folded<S> = {
+      state,
+      revision: last ? last.revision : (cached?.revision ?? 'no_stream'),
+      position: last ? last.position : (cached?.position ?? 0),
+    };
+    this.remember(streamId, decider, folded);
+    return { ...folded, tail };
+  }
+
+  remember<S>(streamId: string, decider: object, folded: Folded<S>): void {
+    if (folded.revision === 'no_stream') return;
+    // Re-inserted so that iteration order is least recently used first.
+    this.entries.delete(streamId);
+    this.entries.set(streamId, { decider, folded });
+    if (this.entries.size > FOLDED_STREAMS) this.entries.delete(this.entries.keys().next().value!);
+  }
+
+  forget(streamId: string): void {
+    this.entries.delete(streamId);
+  }
+}
