@@ -127,21 +127,25 @@ export class BatchDocuments implements DocumentStore {
     return this.base.list<T>(collection);
   }
 
-  flush(): void {
-    for (const entry of this.entries.values()) {
+  /** Writes back what changed; returns the documents written (as `documentKey`s). */
+  flush(): string[] {
+    const written: string[] = [];
+    for (const [k, entry] of this.entries) {
       if (!entry.dirty) continue;
       if (entry.doc === null) this.base.delete(entry.collection, entry.id);
       else this.base.put(entry.collection, entry.id, entry.doc);
       entry.dirty = false;
+      written.push(k);
     }
     if (this.keep === 0) {
       this.entries.clear();
-      return;
+      return written;
     }
     for (const k of this.entries.keys()) {
       if (this.entries.size <= this.keep) break;
       this.entries.delete(k);
     }
+    return written;
   }
 
   /** Forgets everything, written or not. */
@@ -159,6 +163,14 @@ function updateDocument<T>(docs: DocumentStore, collection: string, id: string, 
   return next;
 }
 
-function key(collection: string, id: string): string {
+export function documentKey(collection: string, id: string): string {
   return `${collection}\u0000${id}`;
+}
+
+const key = documentKey;
+
+/** What queries read. */
+export interface DocumentReader {
+  get<T>(collection: string, id: string): T | undefined;
+  list<T>(collection: string): T[];
 }

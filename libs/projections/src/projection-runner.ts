@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { EventStore, RecordedEvent, Subscription } from '@pz/event-store';
-import { BatchDocuments, SqliteDocuments } from './document-store';
+import { BatchDocuments, DocumentReader, documentKey, SqliteDocuments } from './document-store';
 import type { Projection } from './projection';
 
 export interface ProjectionStatus {
@@ -30,12 +30,20 @@ export class ProjectionTimeoutError extends Error {
 export class ProjectionRunner {
   private readonly docs: SqliteDocuments;
   /**
-   * Documents stay parsed from one batch to the next while nothing else writes the file: during
-   * a rebuild most events touch a document the previous batch already loaded.
+   * Documents stay parsed from one batch to the next while no one else applies events to the
+   * read models: most events touch a document a recent batch already loaded (a rebuild, or an
+   * application being scored by a whole panel).
    */
   private readonly cache: BatchDocuments;
-  /** PRAGMA data_version after our last commit: it moves when another connection commits. */
-  private cacheVersion: number | null = null;
+  /**
+   * The checkpoints (position and version, per projection) our last commit left. Read models
+   * change only with their checkpoints (a batch, a reset, a rebuild), so while the checkpoints
+   * are still these, nobody else has changed a document since. (Appends to the same file by the
+   * event store do not count, which PRAGMA data_version could not tell apart.)
+   */
+  private cachedAt: string | null = null;
+  /** What queries read: documents kept parsed on the same terms (QueryDocuments). */
+  private readonly queries: QueryDocuments;
   private subscription: Subscription | null = null;
   private applied = 0;
   private waiters: Waiter[] = [];
@@ -49,8 +57,9 @@ export class ProjectionRunner {
   ) {
     this.docs = new SqliteDocuments(db);
     this.cache = new BatchDocuments(this.docs, options.cachedDocuments ?? 5_000);
+    this.queries = new QueryDocuments(this.docs, () => this.checkpointsNow(), options.cachedDocuments ?? 5_000);
     this.stmts = {
-      dataVersion: db.prepare('PRAGMA data_version').pluck(),
+      all: db.prepare('SELECT projection, position, version FROM rm_checkpoints ORDER BY projection'),
       get: db.prepare('SELECT position, version FROM rm_checkpoints WHERE projection = ?'),
       set: db.prepare(
         `INSERT INTO rm_checkpoints (projection, position, version) VALUES (?, ?, ?)
@@ -59,8 +68,9 @@ export class ProjectionRunner {
     };
   }
 
-  get documents(): SqliteDocuments {
-    return this.docs;
+  /** The read models, for queries. Documents are shared between callers: never change one. */
+  get documents(): DocumentReader {
+    return this.queries;
   }
 
   /** Lowest position every projection has reached. */
@@ -133,14 +143,14 @@ export class ProjectionRunner {
   }
 
   private applyBatch(events: RecordedEvent[]): void {
-    let version: number | null = null;
+    let before: string | null = null;
+    let left: string | null = null;
+    let written: string[] = [];
     try {
       this.db.transaction(() => {
-        // Read under the write lock, so nobody can commit between this and our COMMIT (our own
-        // commit does not move it): if anyone else committed since our last batch (another
-        // runner, a migration, an append to the same file), what we hold may be stale.
-        version = this.stmts.dataVersion.get() as number;
-        if (version !== this.cacheVersion) this.cache.clear();
+        // Read under the write lock, so nobody can move them between this and our COMMIT.
+        before = this.checkpointsNow();
+        if (before !== this.cachedAt) this.cache.clear();
         const last = events[events.length - 1].position;
         for (const p of this.projections) {
           const from = this.checkpoint(p).position;
@@ -148,13 +158,15 @@ export class ProjectionRunner {
           for (const event of events) if (event.position > from) p.apply(event, this.cache);
           this.stmts.set.run(p.name, last, p.version);
         }
-        this.cache.flush();
+        written = this.cache.flush();
+        left = this.checkpointsNow();
       }).immediate();
-      this.cacheVersion = version;
+      this.cachedAt = left;
+      this.queries.advance(before!, left!, written);
     } catch (error) {
       // Rolled back: the cache may hold changes that never reached the file.
       this.cache.clear();
-      this.cacheVersion = null;
+      this.cachedAt = null;
       throw error;
     }
     this.applied = Math.max(this.applied, events[events.length - 1].position);
@@ -182,7 +194,69 @@ export class ProjectionRunner {
 
   private reset(p: Projection): void {
     this.cache.clear();
+    this.cachedAt = null;
     for (const c of p.collections) this.docs.clear(c);
     this.stmts.set.run(p.name, 0, p.version);
+  }
+
+  /** Every checkpoint in the file (any runner's), as one comparable string. */
+  private checkpointsNow(): string {
+    const rows = this.stmts.all.all() as { projection: string; position: number; version: number }[];
+    return rows.map((r) => `${r.projection}=${r.position}@${r.version}`).join(',');
+  }
+}
+
+/**
+ * Queries' reads, with up to `keep` documents kept parsed (least recently used dropped) while
+ * the checkpoints are what they were when they were parsed: read models change only with their
+ * checkpoints, so until those move nothing has changed. Our own batches tell us which documents
+ * they rewrote (`advance`); anyone else's moves the checkpoints and empties the lot. Parsed
+ * separately from the projections' own cache, so no projection ever changes a document a
+ * query has handed out.
+ */
+class QueryDocuments implements DocumentReader {
+  private readonly parsed = new Map<string, unknown>();
+  private at: string | null = null;
+
+  constructor(
+    private readonly docs: SqliteDocuments,
+    private readonly checkpoints: () => string,
+    private readonly keep: number,
+  ) {}
+
+  get<T>(collection: string, id: string): T | undefined {
+    const now = this.checkpoints();
+    if (now !== this.at) {
+      this.parsed.clear();
+      this.at = now;
+    }
+    const k = documentKey(collection, id);
+    const hit = this.parsed.get(k);
+    if (hit !== undefined) {
+      this.parsed.delete(k);
+      this.parsed.set(k, hit);
+      return hit as T;
+    }
+    const doc = this.docs.get<T>(collection, id);
+    if (doc !== undefined) {
+      this.parsed.set(k, doc);
+      if (this.parsed.size > this.keep) this.parsed.delete(this.parsed.keys().next().value!);
+    }
+    return doc;
+  }
+
+  list<T>(collection: string): T[] {
+    return this.docs.list<T>(collection);
+  }
+
+  /** After a batch of ours moved the checkpoints from `before` to `after`, rewriting `written`. */
+  advance(before: string, after: string, written: readonly string[]): void {
+    if (this.at !== before) {
+      this.parsed.clear();
+      this.at = null;
+      return;
+    }
+    for (const k of written) this.parsed.delete(k);
+    this.at = after;
   }
 }

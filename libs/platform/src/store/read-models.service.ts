@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type Database from 'better-sqlite3';
 import { EVENT_STORE, EventStore } from '@pz/event-store';
-import { Projection, ProjectionRunner, ProjectionStatus, SqliteDocuments } from '@pz/projections';
+import { DocumentReader, Projection, ProjectionRunner, ProjectionStatus } from '@pz/projections';
 
 export const READ_MODEL_DB = Symbol('ReadModelDatabase');
 
@@ -30,7 +30,7 @@ export class ReadModels implements OnApplicationBootstrap, BeforeApplicationShut
     return this.projections;
   }
 
-  get documents(): SqliteDocuments {
+  get documents(): DocumentReader {
     return this.active().documents;
   }
 
