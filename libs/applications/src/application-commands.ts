@@ -7,7 +7,6 @@ import { roundDecider, roundStreamId } from '@pz/rounds/domain/round';
 import {
   ApplicationCommand,
   applicationDecider,
-  ApplicationEvent,
   applicationStreamId,
   RoundFacts,
 } from './domain/application';
