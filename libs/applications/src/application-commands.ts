@@ -1,12 +1,13 @@
 import { Inject } from '@nestjs/common';
 import { CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ConcurrencyError, EVENT_STORE, EventStore } from '@pz/event-store';
-import { APP_CONFIG, AppConfig, appliedBefore, CommandContext, executeCommand, loadAggregate, toNewEvents } from '@pz/platform';
+import { APP_CONFIG, AppConfig, appliedBefore, CommandContext, executeCommand, FoldedStates, loadAggregate, toNewEvents } from '@pz/platform';
 import { Conflict, NotFound } from '@pz/platform/domain';
 import { roundDecider, roundStreamId } from '@pz/rounds/domain/round';
 import {
   ApplicationCommand,
   applicationDecider,
+  ApplicationState,
   applicationStreamId,
   RoundFacts,
 } from './domain/application';
@@ -80,11 +81,13 @@ export class ApplicationCommandHandler implements ICommandHandler<RunApplication
   }
 
   /**
-   * The round is fixed by the stream's first event (the draft). Loaded as the whole aggregate:
-   * that fold is kept (FoldedStates), so the command that follows reads no event twice.
+   * The round is fixed by the stream's first event (the draft) and never changes, so a fold
+   * already held says it without a read; otherwise the whole aggregate is loaded, and that fold
+   * is kept (FoldedStates) for the command that follows.
    */
   private async roundOf(streamId: string): Promise<string> {
-    const { state } = await loadAggregate(this.store, streamId, applicationDecider);
+    const held = FoldedStates.of(this.store).peek<ApplicationState>(streamId, applicationDecider);
+    const state = held?.state ?? (await loadAggregate(this.store, streamId, applicationDecider)).state;
     if (!state.roundId) throw new NotFound(`Application ${streamId.replace('application-', '')} not found`);
     return state.roundId;
   }

@@ -149,17 +149,19 @@ export class ProjectionRunner {
     try {
       this.db.transaction(() => {
         // Read under the write lock, so nobody can move them between this and our COMMIT.
-        before = this.checkpointsNow();
+        const checkpoints = this.checkpointRows();
+        before = checkpointsKey(checkpoints);
         if (before !== this.cachedAt) this.cache.clear();
         const last = events[events.length - 1].position;
         for (const p of this.projections) {
-          const from = this.checkpoint(p).position;
+          const from = checkpoints.get(p.name)?.position ?? 0;
           if (from >= last) continue;
           for (const event of events) if (event.position > from) p.apply(event, this.cache);
           this.stmts.set.run(p.name, last, p.version);
+          checkpoints.set(p.name, { position: last, version: p.version });
         }
         written = this.cache.flush();
-        left = this.checkpointsNow();
+        left = checkpointsKey(checkpoints);
       }).immediate();
       this.cachedAt = left;
       this.queries.advance(before!, left!, written);
@@ -199,11 +201,23 @@ export class ProjectionRunner {
     this.stmts.set.run(p.name, 0, p.version);
   }
 
-  /** Every checkpoint in the file (any runner's), as one comparable string. */
-  private checkpointsNow(): string {
+  /** Every checkpoint in the file (any runner's). */
+  private checkpointRows(): Map<string, { position: number; version: number }> {
     const rows = this.stmts.all.all() as { projection: string; position: number; version: number }[];
-    return rows.map((r) => `${r.projection}=${r.position}@${r.version}`).join(',');
+    return new Map(rows.map((r) => [r.projection, { position: r.position, version: r.version }]));
   }
+
+  private checkpointsNow(): string {
+    return checkpointsKey(this.checkpointRows());
+  }
+}
+
+/** The checkpoints as one comparable string. */
+function checkpointsKey(checkpoints: Map<string, { position: number; version: number }>): string {
+  return [...checkpoints]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([name, c]) => `${name}=${c.position}@${c.version}`)
+    .join(',');
 }
 
 /**
@@ -217,6 +231,12 @@ export class ProjectionRunner {
 class QueryDocuments implements DocumentReader {
   private readonly parsed = new Map<string, unknown>();
   private at: string | null = null;
+  /**
+   * Checked once per run of synchronous code: reads in one run (a request's checks) could not
+   * see anything of ours change in between, and another process's commit landing between two
+   * of them is no different from it landing just after.
+   */
+  private checkedThisRun = false;
 
   constructor(
     private readonly docs: SqliteDocuments,
@@ -225,10 +245,14 @@ class QueryDocuments implements DocumentReader {
   ) {}
 
   get<T>(collection: string, id: string): T | undefined {
-    const now = this.checkpoints();
-    if (now !== this.at) {
-      this.parsed.clear();
-      this.at = now;
+    if (!this.checkedThisRun) {
+      const now = this.checkpoints();
+      if (now !== this.at) {
+        this.parsed.clear();
+        this.at = now;
+      }
+      this.checkedThisRun = true;
+      queueMicrotask(() => (this.checkedThisRun = false));
     }
     const k = documentKey(collection, id);
     const hit = this.parsed.get(k);

@@ -57,6 +57,15 @@ export class FoldedStates {
     return { ...folded, tail };
   }
 
+  /**
+   * The last fold of the stream, without reading it: only for what cannot change once set (an
+   * application's round), since later events may not be folded in yet.
+   */
+  peek<S>(streamId: string, decider: object): Folded<S> | undefined {
+    const entry = this.entries.get(streamId);
+    return entry && entry.decider === decider ? (entry.folded as Folded<S>) : undefined;
+  }
+
   remember<S>(streamId: string, decider: object, folded: Folded<S>): void {
     if (folded.revision === 'no_stream') return;
     // Re-inserted so that iteration order is least recently used first.
