@@ -95,7 +95,7 @@ describe('Idempotency-Key on writes', () => {
           const handler = prototype[method];
           if (typeof handler !== 'function' || !writes.has(Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod)) continue;
           const interceptors = (Reflect.getMetadata(INTERCEPTORS_METADATA, handler) ?? []) as unknown[];
-          handlers.push({ name: `${metatype.name}.${method}`, idempotent: interceptors.includes(IdempotencyInterceptor) });
+          handlers.push({ name: `${(metatype as { name: string }).name}.${method}`, idempotent: interceptors.includes(IdempotencyInterceptor) });
         }
       }
     }
