@@ -508,16 +508,16 @@ describe('application decider: DeclareConflict', () => {
       ]);
   });
 
-  it("refuses anyone not on the round's panel (Forbidden)", () => {
+  it("tells anyone not on the round's panel that there is no such application (NotFound)", () => {
     given(...aSubmitted())
       .when(declareConflict({ member: 'panel-9' }))
-      .thenThrows(Forbidden, "Only members of this round's panel");
+      .thenThrows(NotFound, `Application ${APP} not found`);
   });
 
   it('refuses a panel that is empty', () => {
     given(...aSubmitted())
       .when(declareConflict({ round: round({ panel: [] }) }))
-      .thenThrows(Forbidden, /panel/);
+      .thenThrows(NotFound, /not found/);
   });
 
   it('a draft is invisible to the panel (NotFound)', () => {
@@ -589,10 +589,10 @@ describe('application decider: ScoreApplication', () => {
     expect(applicationDecider.decide(scoreCmd({ now: WHILE_OPEN }), given(...aSubmitted()).state)).toHaveLength(1);
   });
 
-  it("refuses anyone not on the round's panel (Forbidden)", () => {
+  it("tells anyone not on the round's panel that there is no such application (NotFound)", () => {
     given(...aSubmitted())
       .when(scoreCmd({ member: 'staff-1' }))
-      .thenThrows(Forbidden, "Only members of this round's panel");
+      .thenThrows(NotFound, `Application ${APP} not found`);
   });
 
   it('refuses a member who declared a conflict (Forbidden)', () => {

@@ -382,12 +382,13 @@ function withdraw(c: Cmd<'WithdrawApplication'>, state: ApplicationState): Appli
   ];
 }
 
-function assertPanelMember(member: string, round: RoundFacts): void {
-  if (!round.panel.includes(member)) throw new Forbidden("Only members of this round's panel can do this");
+/** Someone not on this round's panel learns nothing of its applications, not even that they exist. */
+function assertPanelMember(member: string, round: RoundFacts, applicationId: string): void {
+  if (!round.panel.includes(member)) throw new NotFound(`Application ${applicationId} not found`);
 }
 
 function declareConflict(c: Cmd<'DeclareConflict'>, state: ApplicationState): ApplicationEvent[] {
-  assertPanelMember(c.member, c.round);
+  assertPanelMember(c.member, c.round, c.applicationId);
   if (state.status === 'draft') throw new NotFound(`Application ${c.applicationId} not found`);
   if (state.conflicts.includes(c.member)) return [];
   new Problems().check(c.reason.trim().length > 0, 'reason must not be empty').throwIfAny();
@@ -399,7 +400,7 @@ export function weightedTotal(scores: Record<string, number>, criteria: readonly
 }
 
 function score(c: Cmd<'ScoreApplication'>, state: ApplicationState): ApplicationEvent[] {
-  assertPanelMember(c.member, c.round);
+  assertPanelMember(c.member, c.round, c.applicationId);
   if (state.conflicts.includes(c.member)) {
     throw new Forbidden('You declared a conflict of interest on this application, so you cannot score it');
   }
