@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { simpleParser } from 'mailparser';
 import { EVENT_STORE, SqliteEventStore } from '@pz/event-store';
 import { deriveSecret, PersonalDataVault } from '@pz/people';
-import { APP_CONFIG, CommandContext, IdempotencyKeys, loadConfig, READ_MODEL_DB } from '@pz/platform';
+import { APP_CONFIG, CommandContext, loadConfig, READ_MODEL_DB } from '@pz/platform';
 import {
   EMAIL_SENT,
   EmailSentData,
@@ -486,9 +486,8 @@ describe('NotificationsMailModule', () => {
         { provide: APP_CONFIG, useValue: ws.config },
         { provide: EVENT_STORE, useValue: ws.store },
         { provide: READ_MODEL_DB, useValue: ws.db },
-        IdempotencyKeys,
       ],
-      exports: [APP_CONFIG, EVENT_STORE, READ_MODEL_DB, IdempotencyKeys],
+      exports: [APP_CONFIG, EVENT_STORE, READ_MODEL_DB],
     })
     class FakePlatform {}
 

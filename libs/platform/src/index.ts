@@ -14,5 +14,4 @@ export * from './bootstrap';
 export * from './http/string-record.validator';
 export * from './health/health-registry';
 export * from './http/etag';
-export { Idempotent, IdempotencyInterceptor, IdempotencyKeys } from './http/idempotency.interceptor';
 export { FoldedStates } from './store/folded-states';

@@ -13,7 +13,7 @@ import { HealthRegistry } from './health/health-registry';
 import { RedisProbe } from './health/redis-probe';
 import { DomainExceptionFilter } from './http/domain-exception.filter';
 import { BodyContractGuard } from './http/body-contract';
-import { IdempotencyKeys } from './http/idempotency.interceptor';
+import { IdempotencyKeys } from './http/idempotency';
 import { loggerOptions } from './logging/logger-options';
 import { openEventStore, openReadModelDatabase } from './store/open-stores';
 import { READ_MODEL_DB, ReadModels } from './store/read-models.service';
@@ -45,12 +45,14 @@ export class PlatformModule {
         RedisProbe,
         HealthRegistry,
         IdempotencyKeys,
-        // In this order: a caller without access learns nothing from the body contract.
+        // In this order: a caller without access learns nothing from the body contract, and a
+        // request that breaks the contract is not answered from (or kept under) its key.
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_GUARD, useClass: BodyContractGuard },
+        { provide: APP_GUARD, useExisting: IdempotencyKeys },
         { provide: APP_FILTER, useClass: DomainExceptionFilter },
       ],
-      exports: [APP_CONFIG, EVENT_STORE, READ_MODEL_DB, ReadModels, RedisProbe, HealthRegistry, IdempotencyKeys, CqrsModule, JwtModule],
+      exports: [APP_CONFIG, EVENT_STORE, READ_MODEL_DB, ReadModels, RedisProbe, HealthRegistry, CqrsModule, JwtModule],
     };
   }
 }

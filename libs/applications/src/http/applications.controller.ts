@@ -14,7 +14,7 @@ import {
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PersonalDataVault } from '@pz/people';
-import { AuthUser, CommandContext, Ctx, CurrentUser, entityIdFor, Idempotent, IfMatch, ReadModels, RevisionEtag, Roles } from '@pz/platform';
+import { AuthUser, CommandContext, Ctx, CurrentUser, entityIdFor, IfMatch, ReadModels, RevisionEtag, Roles } from '@pz/platform';
 import { ApplicationRequest, runApplicationCommand } from '../application-commands';
 import { ApplicationsQueries, ApplicationView } from '../applications.queries';
 import type { ApplicationDetails, SealedContact } from '../domain/application';
@@ -58,7 +58,6 @@ export class ApplicationsController {
     return this.vault.seal(this.vault.personIdFor(email), email.trim());
   }
 
-  @Idempotent()
   @Post('rounds/:roundId/applications')
   @RevisionEtag()
   @Roles('applicant')
@@ -88,7 +87,6 @@ export class ApplicationsController {
     );
   }
 
-  @Idempotent()
   @Patch('applications/:id')
   @RevisionEtag()
   @Roles('applicant')
@@ -115,7 +113,6 @@ export class ApplicationsController {
     );
   }
 
-  @Idempotent()
   @Post('applications/:id/submit')
   @RevisionEtag()
   @HttpCode(200)
@@ -125,7 +122,6 @@ export class ApplicationsController {
     return this.run({ type: 'SubmitApplication', applicationId: id, org: user.org! }, ctx, user, expectedRevision);
   }
 
-  @Idempotent()
   @Post('applications/:id/withdraw')
   @RevisionEtag()
   @HttpCode(200)
@@ -150,7 +146,6 @@ export class ApplicationsController {
     return this.view(id, user);
   }
 
-  @Idempotent()
   @Post('applications/:id/conflicts')
   @Roles('panel')
   @ApiOperation({ summary: 'Declare a conflict of interest: you can no longer score it or see its scores (panel)' })
@@ -168,7 +163,6 @@ export class ApplicationsController {
     return { applicationId: id, conflictDeclared: true };
   }
 
-  @Idempotent()
   @Put('applications/:id/scores')
   @Roles('panel')
   @ApiOperation({ summary: 'Score every criterion 0-5; revisable until the decision; returns your weighted total (panel)' })
@@ -182,7 +176,6 @@ export class ApplicationsController {
     return { applicationId: id, weightedTotal: result.weightedTotal! };
   }
 
-  @Idempotent()
   @Post('applications/:id/award')
   @RevisionEtag()
   @HttpCode(200)
@@ -192,7 +185,6 @@ export class ApplicationsController {
     return this.run({ type: 'AwardGrant', applicationId: id, ...body }, ctx, user);
   }
 
-  @Idempotent()
   @Post('applications/:id/decline')
   @RevisionEtag()
   @HttpCode(200)

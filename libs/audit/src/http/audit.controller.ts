@@ -16,7 +16,7 @@ import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@ne
 import { EVENT_STORE, EventStore, RecordedEvent } from '@pz/event-store';
 import { Inject } from '@nestjs/common';
 import { ApplicationsQueries } from '@pz/applications';
-import { AuthUser, CurrentUser, Idempotent, Roles } from '@pz/platform';
+import { AuthUser, CurrentUser, Roles } from '@pz/platform';
 import { AuditService } from '../audit.service';
 import { parseHead } from '../verify/verify-chain';
 
@@ -102,7 +102,6 @@ export class AuditController {
     return views.map((v) => ({ ...v, application: v.application && this.applications.present(v.application, user, v.scoredAt) }));
   }
 
-  @Idempotent()
   @Post('replay')
   @HttpCode(200)
   @Roles('auditor', 'staff')

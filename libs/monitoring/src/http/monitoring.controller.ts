@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApplicationsQueries, ApplicationView, dueItems, NextDue } from '@pz/applications';
 import { ApplicationRequest, runApplicationCommand } from '@pz/applications/application-commands';
-import { AuthUser, CommandContext, Ctx, CurrentUser, Idempotent, ReadModels, Roles } from '@pz/platform';
+import { AuthUser, CommandContext, Ctx, CurrentUser, ReadModels, Roles } from '@pz/platform';
 import { CaseStudyDto, CheckInDto, MonitoringReturnDto, RateGrantDto } from './monitoring.dto';
 
 export interface RagBoardEntry {
@@ -42,7 +42,6 @@ export class MonitoringController {
     return this.queries.present(doc, user, ctx.now);
   }
 
-  @Idempotent()
   @Post('applications/:id/check-in')
   @HttpCode(201)
   @Roles('applicant')
@@ -51,7 +50,6 @@ export class MonitoringController {
     return this.run({ type: 'FileCheckIn', applicationId: id, org: user.org!, ...body }, ctx, user);
   }
 
-  @Idempotent()
   @Post('applications/:id/monitoring-returns')
   @HttpCode(201)
   @Roles('applicant')
@@ -60,7 +58,6 @@ export class MonitoringController {
     return this.run({ type: 'FileMonitoringReturn', applicationId: id, org: user.org!, ...body }, ctx, user);
   }
 
-  @Idempotent()
   @Post('applications/:id/case-study')
   @HttpCode(201)
   @Roles('applicant')
@@ -73,7 +70,6 @@ export class MonitoringController {
     );
   }
 
-  @Idempotent()
   @Post('applications/:id/rag')
   @HttpCode(200)
   @Roles('staff')

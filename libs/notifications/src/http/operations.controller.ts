@@ -1,6 +1,6 @@
 import { Controller, Get, HttpCode, NotFoundException, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { Idempotent, Roles } from '@pz/platform';
+import { Roles } from '@pz/platform';
 import { withTimeout, WorkQueue } from '../jobs/work-queue';
 
 export interface JobSummary {
@@ -43,7 +43,6 @@ export class OperationsController {
     };
   }
 
-  @Idempotent()
   @Post(':id/retry')
   @HttpCode(200)
   @Roles('staff')

@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Inject, NotFoundException, Param, Post } fr
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsEmail, IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
 import { EVENT_STORE, EventStore } from '@pz/event-store';
-import { CommandContext, Ctx, Idempotent, Roles, toNewEvents } from '@pz/platform';
+import { CommandContext, Ctx, Roles, toNewEvents } from '@pz/platform';
 import { PersonalDataVault } from '../personal-data-vault';
 
 export class LookupPersonDto {
@@ -37,7 +37,6 @@ export class PeopleController {
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
-  @Idempotent()
   @Post('lookup')
   @HttpCode(200)
   @Roles('staff')
@@ -47,7 +46,6 @@ export class PeopleController {
     return { personId, known: this.vault.isKnown(personId), erased: this.vault.isErased(personId) };
   }
 
-  @Idempotent()
   @Post(':id/erase')
   @HttpCode(200)
   @Roles('staff')

@@ -10,6 +10,7 @@ import type { AppConfig } from '../config/environment';
 import { appLogger, correlationIdFor, RequestLog } from '../logging/logger-options';
 import { errorBody } from './domain-exception.filter';
 import { setRevisionEtag } from './etag';
+import { IdempotencyKeys } from './idempotency';
 import { BODY_LIMIT_BYTES, readJsonBody } from './json-body';
 import { validationPipe } from './validation';
 
@@ -101,6 +102,16 @@ export function configureHttpApp<App extends INestApplication>(nestApp: App, con
   fastify.addContentTypeParser('*', (request: FastifyRequest) => readJsonBody(request.raw));
   fastify.addHook('onRequest', echoCorrelationId);
   fastify.addHook('preSerialization', setRevisionEtag);
+  const idempotency = app.get(IdempotencyKeys);
+  fastify.addHook('onSend', idempotency.keepAnswer);
+  fastify.addHook('onResponse', (request, _reply, done) => {
+    idempotency.release(request);
+    done();
+  });
+  fastify.addHook('onRequestAbort', (request, done) => {
+    idempotency.release(request);
+    done();
+  });
   // Fastify sends no X-Powered-By and no ETag of its own: our ETags are stream revisions (If-Match).
   void fastify.register(helmet, {
     // The OpenAPI UI at /docs runs inline scripts; everything else is JSON.

@@ -10,6 +10,7 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ConcurrencyError, DuplicateEventError, StoreUnavailableError } from '@pz/event-store';
 import { DomainError } from '../domain/errors';
+import { StoredAnswerReplay } from './idempotency';
 
 const STATUS: Record<DomainError['kind'], number> = {
   invalid: HttpStatus.BAD_REQUEST,
@@ -28,8 +29,14 @@ export class DomainExceptionFilter implements ExceptionFilter {
     // Through the request's own logger where there is one, so the line carries its correlation id.
     const logError = (message: string | undefined) =>
       request?.log ? request.log.error({ context: 'HTTP' }, message) : this.logger.error(message);
+    const response = host.switchToHttp().getResponse<FastifyReply | ServerResponse>();
+    if (exception instanceof StoredAnswerReplay && 'raw' in response) {
+      // Not an error: a repeated request answered with what it was answered the first time.
+      void response.code(exception.status).header('Idempotent-Replayed', 'true').type('application/json; charset=utf-8').send(exception.body);
+      return;
+    }
     const [status, body] = this.answer(exception, logError);
-    send(host.switchToHttp().getResponse<FastifyReply | ServerResponse>(), status, body);
+    send(response, status, body);
   }
 
   private answer(exception: unknown, logError: (message: string | undefined) => void): [number, object] {

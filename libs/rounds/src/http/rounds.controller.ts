@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Header, HttpCode, NotFoundException, Param, ParseUUIDPipe, Patch, Post, Put } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CommandContext, Ctx, entityIdFor, Idempotent, Public, ReadModels, Roles } from '@pz/platform';
+import { CommandContext, Ctx, entityIdFor, Public, ReadModels, Roles } from '@pz/platform';
 import { RoundRequest, RunRoundCommand } from '../round-commands';
 import { APP_CONFIG, AppConfig } from '@pz/platform';
 import { Inject } from '@nestjs/common';
@@ -54,7 +54,6 @@ export class RoundsController {
     return round;
   }
 
-  @Idempotent()
   @Post()
   @Roles('staff')
   @ApiBearerAuth()
@@ -63,7 +62,6 @@ export class RoundsController {
     return this.run({ type: 'ScheduleRound', roundId: entityIdFor(ctx, 'round'), ...body }, ctx);
   }
 
-  @Idempotent()
   @Patch(':id')
   @Roles('staff')
   @ApiBearerAuth()
@@ -76,7 +74,6 @@ export class RoundsController {
     return this.run({ type: 'RescheduleRound', roundId: id, ...body }, ctx);
   }
 
-  @Idempotent()
   @Post(':id/cancel')
   @HttpCode(200)
   @Roles('staff')
@@ -86,7 +83,6 @@ export class RoundsController {
     return this.run({ type: 'CancelRound', roundId: id, reason: body.reason }, ctx);
   }
 
-  @Idempotent()
   @Put(':id/panel')
   @Roles('staff')
   @ApiBearerAuth()

@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Throttle, ThrottlerGuard } from '@nestjs/throttler';
 import type { FastifyReply } from 'fastify';
-import { CommandContext, Ctx, Idempotent, Public, ReadModels } from '@pz/platform';
+import { CommandContext, Ctx, Public, ReadModels } from '@pz/platform';
 import { SubscribeOutcome, SubscribeToRoundAlertsCommand } from '../subscribe.handler';
 import { UnsubscribeFromRoundAlertsCommand } from '../unsubscribe.handler';
 import { UnsubscribeLinks } from '../unsubscribe-links';
@@ -25,7 +25,6 @@ export class SubscriptionsController {
     private readonly links: UnsubscribeLinks,
   ) {}
 
-  @Idempotent()
   @Post()
   @Public()
   @ApiOperation({
@@ -61,7 +60,6 @@ export class SubscriptionsController {
   }
 
   /** RFC 8058 one-click unsubscribe (List-Unsubscribe-Post), which mail providers send as POST. */
-  @Idempotent()
   @Post('unsubscribe')
   @Public()
   @HttpCode(200)

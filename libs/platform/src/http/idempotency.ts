@@ -1,0 +1,127 @@
+import { createHash } from 'node:crypto';
+import {
+  BadRequestException,
+  CanActivate,
+  ExecutionContext,
+  Inject,
+  Injectable,
+  UnprocessableEntityException,
+} from '@nestjs/common';
+import type Database from 'better-sqlite3';
+import canonicalize from 'canonicalize';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AuthenticatedRequest } from '../auth/auth-user';
+import { READ_MODEL_DB } from '../store/read-models.service';
+
+const KEY = /^[\x21-\x7e]{1,200}$/;
+const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+interface StoredAnswer {
+  request_hash: string;
+  status: number;
+  body: string;
+}
+
+/** What a request running under an Idempotency-Key carries from the guard to the hooks. */
+interface KeyedRequest {
+  scope: string;
+  key: string;
+  requestHash: string;
+  settle(): void;
+}
+
+const KEYED = Symbol('idempotency-key');
+type WithKey = FastifyRequest & { [KEYED]?: KeyedRequest };
+
+/** Thrown by the guard to answer a repeated request with the stored answer (see DomainExceptionFilter). */
+export class StoredAnswerReplay {
+  constructor(
+    readonly status: number,
+    readonly body: string,
+  ) {}
+}
+
+/**
+ * `Idempotency-Key` on writes: the first successful answer is kept per caller and key; the same
+ * key with the same request gets that answer again without running anything, the same key with
+ * a different request is a 422. Failed requests wrote nothing, so they are not kept and may be
+ * retried. Concurrent duplicates wait for the first. (Event ids derived from the key make a
+ * duplicate that slips past this, in another process, a no-op in the store as well.)
+ *
+ * A global guard (after authentication and the body contract) plus two Fastify hooks, not an
+ * interceptor: an interceptor would put every write through Nest's RxJS chain and its
+ * AsyncResources (docs/design/request-pipeline.md). The guard answers a replay by throwing
+ * StoredAnswerReplay, which the exception filter sends; `onSend` keeps a 2xx answer.
+ */
+@Injectable()
+export class IdempotencyKeys implements CanActivate {
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly stmts;
+
+  constructor(@Inject(READ_MODEL_DB) db: Database.Database) {
+    db.exec(`CREATE TABLE IF NOT EXISTS idempotency_keys (
+      scope TEXT NOT NULL, key TEXT NOT NULL, request_hash TEXT NOT NULL,
+      status INTEGER NOT NULL, body TEXT NOT NULL, created_at TEXT NOT NULL,
+      PRIMARY KEY (scope, key))`);
+    this.stmts = {
+      get: db.prepare('SELECT request_hash, status, body FROM idempotency_keys WHERE scope = ? AND key = ?'),
+      put: db.prepare(
+        'INSERT OR IGNORE INTO idempotency_keys (scope, key, request_hash, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+    };
+  }
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return true;
+    const request = context.switchToHttp().getRequest<WithKey & AuthenticatedRequest>();
+    const key = request.headers['idempotency-key'];
+    if (!WRITES.has(request.method) || key === undefined) return true;
+    if (typeof key !== 'string' || !KEY.test(key)) {
+      throw new BadRequestException(['Idempotency-Key must be 1 to 200 visible ASCII characters']);
+    }
+    const scope = request.user?.sub ?? `anonymous:${request.ip}`;
+    const requestHash = createHash('sha256')
+      .update(`${request.method} ${request.originalUrl}\n${canonicalize(request.body ?? null) ?? ''}`)
+      .digest('hex');
+    const slot = `${scope}\u0000${key}`;
+    // Wait out a duplicate in flight; it has stored its answer (or failed) by the time it settles.
+    for (let earlier = this.inFlight.get(slot); earlier; earlier = this.inFlight.get(slot)) await earlier;
+    const stored = this.stmts.get.get(scope, key) as StoredAnswer | undefined;
+    if (stored) {
+      if (stored.request_hash !== requestHash) {
+        throw new UnprocessableEntityException(
+          'This Idempotency-Key was already used for a different request; use a new key for a new request',
+        );
+      }
+      throw new StoredAnswerReplay(stored.status, stored.body);
+    }
+    let settle!: () => void;
+    const running = new Promise<void>((resolve) => (settle = resolve));
+    this.inFlight.set(slot, running);
+    request[KEYED] = {
+      scope,
+      key,
+      requestHash,
+      settle: () => {
+        if (this.inFlight.get(slot) === running) this.inFlight.delete(slot);
+        settle();
+      },
+    };
+    return true;
+  }
+
+  /** Fastify onSend: keeps a successful answer of a keyed request (before it goes out). */
+  readonly keepAnswer = (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: null, payload: unknown) => void): void => {
+    const keyed = (request as WithKey)[KEYED];
+    if (keyed && reply.statusCode >= 200 && reply.statusCode < 300 && (typeof payload === 'string' || Buffer.isBuffer(payload))) {
+      this.stmts.put.run(keyed.scope, keyed.key, keyed.requestHash, reply.statusCode, payload.toString(), new Date().toISOString());
+    }
+    keyed?.settle();
+    done(null, payload);
+  };
+
+  /** For onResponse and onRequestAbort: whatever happened, duplicates waiting may go on. */
+  release(request: FastifyRequest): void {
+    (request as WithKey)[KEYED]?.settle();
+  }
+}
