@@ -39,6 +39,14 @@ export interface RecordedEvent<T extends string = string, D = unknown> extends N
   prevHash: string;
 }
 
+/** What folding a stream needs of each event: its type and payload, and where it stands. */
+export interface StreamEventData<T extends string = string, D = unknown> {
+  type: T;
+  data: D;
+  revision: number;
+  position: number;
+}
+
 /**
  * `no_stream`: the stream must not exist; `exists`: it must have at least one event;
  * `any`: no check; a number: the revision of the stream's last event.
@@ -84,6 +92,11 @@ export interface EventStore {
   append(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
   /** Events of one stream in revision order; an unknown stream reads as empty. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /**
+   * The same events as readStream, with only what a decider folds (no metadata, ids or hashes):
+   * how commands load an aggregate.
+   */
+  readStreamData(streamId: string, options?: ReadStreamOptions): Promise<StreamEventData[]>;
   /** The global log in position order. */
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   /** Catch-up subscription to the global log: history first, then live appends. */

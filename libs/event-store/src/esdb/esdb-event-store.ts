@@ -37,6 +37,7 @@ import {
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
+  StreamEventData,
   StoreUnavailableError,
   SubscribeOptions,
   Subscription,
@@ -291,6 +292,11 @@ export class EsdbEventStore implements EventStore {
     } catch (error) {
       throw toStoreError(error);
     }
+  }
+
+  /** EventStoreDB sends whole events anyway; this only leaves out what a fold does not need. */
+  async readStreamData(streamId: string, options: ReadStreamOptions = {}): Promise<StreamEventData[]> {
+    return (await this.readStream(streamId, options)).map(({ type, data, revision, position }) => ({ type, data, revision, position }));
   }
 
   private async readStreamEvents(

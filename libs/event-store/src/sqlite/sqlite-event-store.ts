@@ -12,6 +12,7 @@ import {
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
+  StreamEventData,
   StoreUnavailableError,
   SubscribeOptions,
   Subscription,
@@ -98,6 +99,11 @@ export class SqliteEventStore implements EventStore {
       readStream: this.db.prepare(`SELECT ${COLUMNS} FROM events WHERE stream_id = ? ORDER BY revision`).raw(),
       readStreamRange: this.db
         .prepare(`SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?`)
+        .raw(),
+      // What a fold needs, without materialising and parsing the other columns.
+      readStreamData: this.db.prepare('SELECT type, data, revision, position FROM events WHERE stream_id = ? ORDER BY revision').raw(),
+      readStreamDataRange: this.db
+        .prepare('SELECT type, data, revision, position FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?')
         .raw(),
       readAll: this.db.prepare(`SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`).raw(),
       savepoint: this.db.prepare('SAVEPOINT append_one'),
@@ -268,6 +274,16 @@ export class SqliteEventStore implements EventStore {
         : this.statements.readStreamRange.all(streamId, from, options.maxCount ?? -1)
     ) as EventRow[];
     return rows.map(toRecorded);
+  }
+
+  async readStreamData(streamId: string, options: ReadStreamOptions = {}): Promise<StreamEventData[]> {
+    const from = options.fromRevision ?? 0;
+    const rows = (
+      from <= 0 && options.maxCount === undefined
+        ? this.statements.readStreamData.all(streamId)
+        : this.statements.readStreamDataRange.all(streamId, from, options.maxCount ?? -1)
+    ) as [string, string, number, number][];
+    return rows.map(([type, data, revision, position]) => ({ type, data: JSON.parse(data) as unknown, revision, position }));
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {

@@ -38,10 +38,10 @@ const context = (): CommandContext => ({
 /** The real store, with every stream read's size written down. */
 function counting(store: EventStore): { store: EventStore; reads: number[] } {
   const reads: number[] = [];
-  const readStream = store.readStream.bind(store);
+  const readStreamData = store.readStreamData.bind(store);
   const wrapped = Object.create(store) as EventStore;
-  wrapped.readStream = async (streamId: string, options?: ReadStreamOptions) => {
-    const events = await readStream(streamId, options);
+  wrapped.readStreamData = async (streamId: string, options?: ReadStreamOptions) => {
+    const events = await readStreamData(streamId, options);
     reads.push(events.length);
     return events;
   };

@@ -1,4 +1,4 @@
-import type { EventStore, RecordedEvent } from '@pz/event-store';
+import type { EventStore } from '@pz/event-store';
 import type { Decider, DomainEvent } from '../domain/decider';
 
 type Fold<S, E extends DomainEvent> = Pick<Decider<unknown, S, E>, 'initialState' | 'evolve'>;
@@ -35,16 +35,13 @@ export class FoldedStates {
     return states;
   }
 
-  /**
-   * The stream's current state: the cached fold plus the events after it. `tail` is what was
-   * read (the whole stream when nothing was cached).
-   */
-  async load<S, E extends DomainEvent>(store: EventStore, streamId: string, decider: Fold<S, E>): Promise<Folded<S> & { tail: RecordedEvent[] }> {
+  /** The stream's current state: the cached fold plus the events after it. */
+  async load<S, E extends DomainEvent>(store: EventStore, streamId: string, decider: Fold<S, E>): Promise<Folded<S>> {
     const entry = this.entries.get(streamId);
     const cached = entry && entry.decider === decider && entry.folded.revision !== 'no_stream' ? (entry.folded as Folded<S>) : undefined;
     const tail = cached
-      ? await store.readStream(streamId, { fromRevision: (cached.revision as number) + 1 })
-      : await store.readStream(streamId);
+      ? await store.readStreamData(streamId, { fromRevision: (cached.revision as number) + 1 })
+      : await store.readStreamData(streamId);
     let state = cached ? cached.state : decider.initialState();
     for (const e of tail) state = decider.evolve(state, { type: e.type, data: e.data } as E);
     const last = tail.at(-1);
@@ -54,7 +51,7 @@ export class FoldedStates {
       position: last ? last.position : (cached?.position ?? 0),
     };
     this.remember(streamId, decider, folded);
-    return { ...folded, tail };
+    return folded;
   }
 
   /**
