@@ -267,22 +267,12 @@ export class SqliteEventStore implements EventStore {
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
-    const from = options.fromRevision ?? 0;
-    const rows = (
-      from <= 0 && options.maxCount === undefined
-        ? this.statements.readStream.all(streamId)
-        : this.statements.readStreamRange.all(streamId, from, options.maxCount ?? -1)
-    ) as EventRow[];
+    const rows = streamRows(this.statements.readStream, this.statements.readStreamRange, streamId, options) as EventRow[];
     return rows.map(toRecorded);
   }
 
   async readStreamData(streamId: string, options: ReadStreamOptions = {}): Promise<StreamEventData[]> {
-    const from = options.fromRevision ?? 0;
-    const rows = (
-      from <= 0 && options.maxCount === undefined
-        ? this.statements.readStreamData.all(streamId)
-        : this.statements.readStreamDataRange.all(streamId, from, options.maxCount ?? -1)
-    ) as [string, string, number, number][];
+    const rows = streamRows(this.statements.readStreamData, this.statements.readStreamDataRange, streamId, options) as [string, string, number, number][];
     return rows.map(([type, data, revision, position]) => ({ type, data: JSON.parse(data) as unknown, revision, position }));
   }
 
@@ -381,6 +371,12 @@ export function fromEventRow<P>(row: EventRow, parse: (text: string) => P) {
     prevHash: row[8],
     hash: row[9],
   };
+}
+
+/** A stream's rows by one of two statements: the whole stream (the common case, no range) or a range. */
+function streamRows(whole: Database.Statement, range: Database.Statement, streamId: string, options: ReadStreamOptions): unknown[] {
+  const from = options.fromRevision ?? 0;
+  return from <= 0 && options.maxCount === undefined ? whole.all(streamId) : range.all(streamId, from, options.maxCount ?? -1);
 }
 
 function toRecorded(row: EventRow): RecordedEvent {
