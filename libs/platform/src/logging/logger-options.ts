@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Params } from 'nestjs-pino';
-import pino, { type Logger } from 'pino';
+import pino, { type Logger, type LoggerOptions } from 'pino';
 
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
@@ -34,18 +34,20 @@ const loggers = new Map<string, Logger>();
 export function appLogger(nodeEnv: string): Logger {
   const level = logLevel(nodeEnv);
   let logger = loggers.get(level);
-  if (!logger) {
-    logger = pino({
-      level,
-      serializers: {
-        req: requestSummary,
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-        err: pino.stdSerializers.err,
-      },
-    });
-    loggers.set(level, logger);
-  }
+  if (!logger) loggers.set(level, (logger = pino(appLogOptions(level))));
   return logger;
+}
+
+/** The options of that logger (what it writes, and what it never does). */
+export function appLogOptions(level: string): LoggerOptions {
+  return {
+    level,
+    serializers: {
+      req: requestSummary,
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      err: pino.stdSerializers.err,
+    },
+  };
 }
 
 /**
