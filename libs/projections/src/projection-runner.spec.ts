@@ -188,9 +188,12 @@ describe('ProjectionRunner', () => {
     runner.start();
     await runner.waitFor((await deposit('a', 1)).position);
     await runner.waitFor((await deposit('b', 1)).position);
-    const a = runner.documents.get('accounts', 'a');
+    const a = runner.documents.get<{ total: number; history: number[] }>('accounts', 'a')!;
     const b = runner.documents.get('accounts', 'b');
     expect(runner.documents.get('accounts', 'a')).toBe(a);
+    // Shared between callers, so nobody may change it for the next one.
+    expect(() => (a.total = 99)).toThrow(TypeError);
+    expect(() => a.history.push(99)).toThrow(TypeError);
     const { position } = await deposit('a', 2);
     await runner.waitFor(position);
     // Our own batch rewrote a (read again) and left b alone (still the same object).

@@ -226,7 +226,7 @@ function checkpointsKey(checkpoints: Map<string, { position: number; version: nu
  * checkpoints, so until those move nothing has changed. Our own batches tell us which documents
  * they rewrote (`advance`); anyone else's moves the checkpoints and empties the lot. Parsed
  * separately from the projections' own cache, so no projection ever changes a document a
- * query has handed out.
+ * query has handed out; and frozen, so no caller can either.
  */
 class QueryDocuments implements DocumentReader {
   private readonly parsed = new Map<string, unknown>();
@@ -263,6 +263,9 @@ class QueryDocuments implements DocumentReader {
     }
     const doc = this.docs.get<T>(collection, id);
     if (doc !== undefined) {
+      // Shared between requests: frozen, so code that changed one would fail loudly, not
+      // quietly change what the next request reads.
+      deepFreeze(doc);
       this.parsed.set(k, doc);
       if (this.parsed.size > this.keep) this.parsed.delete(this.parsed.keys().next().value!);
     }
@@ -283,4 +286,10 @@ class QueryDocuments implements DocumentReader {
     for (const k of written) this.parsed.delete(k);
     this.at = after;
   }
+}
+
+function deepFreeze(value: unknown): void {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const inner of Object.values(value)) deepFreeze(inner);
 }
