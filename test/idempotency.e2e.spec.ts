@@ -90,6 +90,26 @@ describe('Idempotency-Key on writes', () => {
     expect(again.body).toEqual(good.body);
   });
 
+  it('checks the caller, then the body, then the key: a replay is never an answer to someone unauthenticated', async () => {
+    await request(t.http).post('/rounds').set(bearer(staff)).set('Idempotency-Key', 'k-order').send(round).expect(201);
+    // Without a token, the stored answer is not given back, whatever the body or key.
+    await request(t.http).post('/rounds').set('Idempotency-Key', 'k-order').send(round).expect(401);
+    await request(t.http).post('/rounds').set('Content-Type', 'text/plain').send('not json').expect(401);
+    // Authenticated, the body contract comes before the key is even read.
+    const refused = await request(t.http)
+      .post('/rounds')
+      .set(bearer(staff))
+      .set('Idempotency-Key', 'x'.repeat(201))
+      .set('Content-Type', 'text/plain')
+      .send('not json')
+      .expect(415);
+    expect(refused.headers['idempotent-replayed']).toBeUndefined();
+    // And a request the contract refused kept nothing under its key.
+    await request(t.http).post('/rounds').set(bearer(staff)).set('Idempotency-Key', 'k-415').set('Content-Type', 'text/plain').send('x').expect(415);
+    const fresh = await request(t.http).post('/rounds').set(bearer(staff)).set('Idempotency-Key', 'k-415').send(round).expect(201);
+    expect(fresh.headers['idempotent-replayed']).toBeUndefined();
+  });
+
   it('refuses a malformed key', async () => {
     await request(t.http).post('/rounds').set(bearer(staff)).set('Idempotency-Key', 'x'.repeat(201)).send(round).expect(400);
   });
