@@ -132,6 +132,27 @@ describe('Round alert subscriptions through the whole path', () => {
     expect(queries.get(body.id)?.active).toBe(false);
   });
 
+  it('answers a repeated one-click POST with a page again, never with a stored page labelled JSON', async () => {
+    const { body } = await subscribe({ email: EMAIL }).expect(201);
+    const token = t.app.get(UnsubscribeLinks).token(body.id);
+    const post = () =>
+      request(t.http)
+        .post('/subscriptions/unsubscribe')
+        .query({ token })
+        .set('Accept', 'text/html')
+        .set('Idempotency-Key', 'one-click-1')
+        .type('form')
+        .send('List-Unsubscribe=One-Click');
+    const first = await post().expect(200);
+    const again = await post().expect(200);
+    for (const page of [first, again]) {
+      expect(page.headers['content-type']).toMatch(/^text\/html/);
+      expect(page.headers['idempotent-replayed']).toBeUndefined();
+    }
+    expect(again.text).toBe(first.text);
+    expect((await store.readStream(`subscription-${body.id}`)).map((e) => e.type)).toEqual(['SubscribedToRoundAlerts', 'UnsubscribedFromRoundAlerts']);
+  });
+
   it('refuses a forged or malformed link and records nothing', async () => {
     const { body } = await subscribe({ email: EMAIL }).expect(201);
     const head = await store.headPosition();

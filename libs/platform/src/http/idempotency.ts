@@ -110,17 +110,22 @@ export class IdempotencyKeys implements CanActivate {
     return true;
   }
 
-  /** Fastify onSend: keeps a successful answer of a keyed request (before it goes out). */
+  /**
+   * Fastify onSend: keeps a successful JSON answer of a keyed request (before it goes out). Other
+   * answers (the HTML page of a one-click unsubscribe) are not kept: a repeat runs again, which
+   * such routes take in their stride, rather than getting the page back labelled as JSON.
+   */
   readonly keepAnswer = (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: null, payload: unknown) => void): void => {
     const keyed = (request as WithKey)[KEYED];
-    if (keyed && reply.statusCode >= 200 && reply.statusCode < 300 && (typeof payload === 'string' || Buffer.isBuffer(payload))) {
+    const json = /^application\/json\b/i.test(String(reply.getHeader('content-type') ?? ''));
+    if (keyed && json && reply.statusCode >= 200 && reply.statusCode < 300 && (typeof payload === 'string' || Buffer.isBuffer(payload))) {
       this.stmts.put.run(keyed.scope, keyed.key, keyed.requestHash, reply.statusCode, payload.toString(), new Date().toISOString());
     }
     keyed?.settle();
     done(null, payload);
   };
 
-  /** For onResponse and onRequestAbort: whatever happened, duplicates waiting may go on. */
+  /** For onResponse: whatever the answer was, duplicates waiting may go on. */
   release(request: FastifyRequest): void {
     (request as WithKey)[KEYED]?.settle();
   }
