@@ -105,9 +105,15 @@ async function decideAndAppend<C, S, E extends DomainEvent>(
     }
     const expected: ExpectedRevision = current;
     try {
-      const result = await store.append(streamId, toNewEvents(decided, context), expected);
+      const appended = toNewEvents(decided, context);
+      const result = await store.append(streamId, appended, expected);
       for (const e of decided) state = decider.evolve(state, e);
-      folded.remember(streamId, decider, { state, revision: result.nextExpectedRevision, position: result.position });
+      folded.remember(streamId, decider, {
+        state,
+        revision: result.nextExpectedRevision,
+        position: result.position,
+        lastEventId: appended[appended.length - 1].id,
+      });
       return { state, events: decided, position: result.position, revision: result.nextExpectedRevision };
     } catch (error) {
       // Whatever we held for this stream may be what lost the race (or the store was replaced).
