@@ -39,9 +39,8 @@ export interface RecordedEvent<T extends string = string, D = unknown> extends N
   prevHash: string;
 }
 
-/** What folding a stream needs of each event: its type and payload, and which event it is where. */
+/** What folding a stream needs of each event: its type and payload, and where it stands. */
 export interface StreamEventData<T extends string = string, D = unknown> {
-  id: string;
   type: T;
   data: D;
   revision: number;
@@ -94,8 +93,8 @@ export interface EventStore {
   /** Events of one stream in revision order; an unknown stream reads as empty. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /**
-   * The same events as readStream, with only what a decider folds (no metadata or hashes): how
-   * commands load an aggregate.
+   * The same events as readStream, with only what a decider folds (no metadata, ids or hashes):
+   * how commands load an aggregate.
    */
   readStreamData(streamId: string, options?: ReadStreamOptions): Promise<StreamEventData[]>;
   /** The global log in position order. */

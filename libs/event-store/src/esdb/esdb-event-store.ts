@@ -296,7 +296,7 @@ export class EsdbEventStore implements EventStore {
 
   /** EventStoreDB sends whole events anyway; this only leaves out what a fold does not need. */
   async readStreamData(streamId: string, options: ReadStreamOptions = {}): Promise<StreamEventData[]> {
-    return (await this.readStream(streamId, options)).map(({ id, type, data, revision, position }) => ({ id, type, data, revision, position }));
+    return (await this.readStream(streamId, options)).map(({ type, data, revision, position }) => ({ type, data, revision, position }));
   }
 
   private async readStreamEvents(

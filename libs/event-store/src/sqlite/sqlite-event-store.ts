@@ -101,9 +101,9 @@ export class SqliteEventStore implements EventStore {
         .prepare(`SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?`)
         .raw(),
       // What a fold needs, without materialising and parsing the other columns.
-      readStreamData: this.db.prepare('SELECT id, type, data, revision, position FROM events WHERE stream_id = ? ORDER BY revision').raw(),
+      readStreamData: this.db.prepare('SELECT type, data, revision, position FROM events WHERE stream_id = ? ORDER BY revision').raw(),
       readStreamDataRange: this.db
-        .prepare('SELECT id, type, data, revision, position FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?')
+        .prepare('SELECT type, data, revision, position FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?')
         .raw(),
       readAll: this.db.prepare(`SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`).raw(),
       savepoint: this.db.prepare('SAVEPOINT append_one'),
@@ -272,8 +272,8 @@ export class SqliteEventStore implements EventStore {
   }
 
   async readStreamData(streamId: string, options: ReadStreamOptions = {}): Promise<StreamEventData[]> {
-    const rows = streamRows(this.statements.readStreamData, this.statements.readStreamDataRange, streamId, options) as [string, string, string, number, number][];
-    return rows.map(([id, type, data, revision, position]) => ({ id, type, data: JSON.parse(data) as unknown, revision, position }));
+    const rows = streamRows(this.statements.readStreamData, this.statements.readStreamDataRange, streamId, options) as [string, string, number, number][];
+    return rows.map(([type, data, revision, position]) => ({ type, data: JSON.parse(data) as unknown, revision, position }));
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {

@@ -116,8 +116,10 @@ describe('executeCommand and loadAggregate keep each stream folded', () => {
     const raw = new Database(path);
     raw.prepare("DELETE FROM events WHERE stream_id = 'tally-5' AND revision > 0").run();
     raw.close();
-    // Another process appends to the restored stream up to the revision this one had folded.
+    // Another process appends elsewhere, then to the restored stream up to the revision this
+    // one had folded.
     const elsewhere = open();
+    await executeCommand(elsewhere, 'tally-other', tally, { n: 1 }, context());
     await executeCommand(elsewhere, 'tally-5', tally, { n: 10, expectTotal: 1 }, context());
     await executeCommand(elsewhere, 'tally-5', tally, { n: 10, expectTotal: 11 }, context());
     decidedOn.length = 0;

@@ -105,15 +105,9 @@ async function decideAndAppend<C, S, E extends DomainEvent>(
     }
     const expected: ExpectedRevision = current;
     try {
-      const appended = toNewEvents(decided, context);
-      const result = await store.append(streamId, appended, expected);
+      const result = await store.append(streamId, toNewEvents(decided, context), expected);
       for (const e of decided) state = decider.evolve(state, e);
-      folded.remember(streamId, decider, {
-        state,
-        revision: result.nextExpectedRevision,
-        position: result.position,
-        lastEventId: appended[appended.length - 1].id,
-      });
+      folded.remember(streamId, decider, { state, revision: result.nextExpectedRevision, position: result.position });
       return { state, events: decided, position: result.position, revision: result.nextExpectedRevision };
     } catch (error) {
       // Whatever we held for this stream may be what lost the race (or the store was replaced).

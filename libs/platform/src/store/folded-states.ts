@@ -8,8 +8,6 @@ export interface Folded<S> {
   revision: number | 'no_stream';
   /** Global position of the stream's last event (0 for no stream). */
   position: number;
-  /** Id of the stream's last event (null for no stream). */
-  lastEventId: string | null;
 }
 
 interface Entry {
@@ -43,11 +41,9 @@ export class FoldedStates {
     let cached = entry && entry.decider === decider && entry.folded.revision !== 'no_stream' ? (entry.folded as Folded<S>) : undefined;
     let tail = cached ? await store.readStreamData(streamId, { fromRevision: cached.revision as number }) : [];
     // The tail starts with the last event folded: still there, at the same place in the log, or
-    // the stream is not the one we folded (a file restored from a backup and appended to since).
-    const first = tail[0];
-    if (cached && (first?.revision !== cached.revision || first.position !== cached.position || first.id !== cached.lastEventId)) {
-      cached = undefined;
-    }
+    // the stream is not the one we folded (a file restored from a backup under a running service,
+    // which the operations guide rules out, since read models and checkpoints would not follow).
+    if (cached && (tail[0]?.revision !== cached.revision || tail[0].position !== cached.position)) cached = undefined;
     tail = cached ? tail.slice(1) : await store.readStreamData(streamId);
     let state = cached ? cached.state : decider.initialState();
     for (const e of tail) state = decider.evolve(state, { type: e.type, data: e.data } as E);
@@ -56,7 +52,6 @@ export class FoldedStates {
       state,
       revision: last ? last.revision : (cached?.revision ?? 'no_stream'),
       position: last ? last.position : (cached?.position ?? 0),
-      lastEventId: last ? last.id : (cached?.lastEventId ?? null),
     };
     this.remember(streamId, decider, folded);
     return folded;
