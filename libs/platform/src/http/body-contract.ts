@@ -5,7 +5,8 @@ import type { FastifyRequest } from 'fastify';
 import { hasBody, isJsonContent } from './json-body';
 
 const BODY_PARAMS = new Set([String(RouteParamtypes.BODY), String(RouteParamtypes.RAW_BODY)]);
-const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** The methods that write: the body contract and Idempotency-Key apply to these. */
+export const WRITE_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** Whether each route handler reads a body (`@Body()`), looked up once per handler. */
 const takesBodyByHandler = new WeakMap<object, boolean>();
@@ -42,7 +43,7 @@ export class BodyContractGuard implements CanActivate {
 export function enforceBodyContract(context: ExecutionContext): void {
   if (context.getType() !== 'http') return;
   const request = context.switchToHttp().getRequest<FastifyRequest>();
-  if (!WRITES.has(request.method)) return;
+  if (!WRITE_METHODS.has(request.method)) return;
 
   if (takesBody(context)) {
     if (hasBody(request.headers) && !isJsonContent(request.headers)) {

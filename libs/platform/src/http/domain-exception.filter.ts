@@ -25,11 +25,12 @@ export class DomainExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const request = host.switchToHttp().getRequest<Partial<FastifyRequest> | undefined>();
+    const http = host.switchToHttp();
+    const request = http.getRequest<Partial<FastifyRequest> | undefined>();
     // Through the request's own logger where there is one, so the line carries its correlation id.
     const logError = (message: string | undefined) =>
       request?.log ? request.log.error({ context: 'HTTP' }, message) : this.logger.error(message);
-    const response = host.switchToHttp().getResponse<FastifyReply | ServerResponse>();
+    const response = http.getResponse<FastifyReply | ServerResponse>();
     if (exception instanceof StoredAnswerReplay && 'raw' in response) {
       // Not an error: a repeated request answered with what it was answered the first time.
       void response.code(exception.status).header('Idempotent-Replayed', 'true').type('application/json; charset=utf-8').send(exception.body);

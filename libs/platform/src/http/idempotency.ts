@@ -12,9 +12,9 @@ import canonicalize from 'canonicalize';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthenticatedRequest } from '../auth/auth-user';
 import { READ_MODEL_DB } from '../store/read-models.service';
+import { WRITE_METHODS } from './body-contract';
 
 const KEY = /^[\x21-\x7e]{1,200}$/;
-const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 interface StoredAnswer {
   request_hash: string;
@@ -75,7 +75,7 @@ export class IdempotencyKeys implements CanActivate {
     if (context.getType() !== 'http') return true;
     const request = context.switchToHttp().getRequest<WithKey & AuthenticatedRequest>();
     const key = request.headers['idempotency-key'];
-    if (!WRITES.has(request.method) || key === undefined) return true;
+    if (!WRITE_METHODS.has(request.method) || key === undefined) return true;
     if (typeof key !== 'string' || !KEY.test(key)) {
       throw new BadRequestException(['Idempotency-Key must be 1 to 200 visible ASCII characters']);
     }
