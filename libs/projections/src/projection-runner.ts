@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { LRUCache } from 'lru-cache';
 import type { EventStore, RecordedEvent, Subscription } from '@pz/event-store';
 import { BatchDocuments, DocumentReader, documentKey, SqliteDocuments } from './document-store';
 import type { Projection } from './projection';
@@ -229,7 +230,7 @@ function checkpointsKey(checkpoints: Map<string, { position: number; version: nu
  * query has handed out; and frozen, so no caller can either.
  */
 class QueryDocuments implements DocumentReader {
-  private readonly parsed = new Map<string, unknown>();
+  private readonly parsed: LRUCache<string, object>;
   private at: string | null = null;
   /**
    * Checked once per run of synchronous code: reads in one run (a request's checks) could not
@@ -241,8 +242,10 @@ class QueryDocuments implements DocumentReader {
   constructor(
     private readonly docs: SqliteDocuments,
     private readonly checkpoints: () => string,
-    private readonly keep: number,
-  ) {}
+    keep: number,
+  ) {
+    this.parsed = new LRUCache({ max: keep });
+  }
 
   get<T>(collection: string, id: string): T | undefined {
     if (!this.checkedThisRun) {
@@ -256,18 +259,13 @@ class QueryDocuments implements DocumentReader {
     }
     const k = documentKey(collection, id);
     const hit = this.parsed.get(k);
-    if (hit !== undefined) {
-      this.parsed.delete(k);
-      this.parsed.set(k, hit);
-      return hit as T;
-    }
+    if (hit !== undefined) return hit as T;
     const doc = this.docs.get<T>(collection, id);
     if (doc !== undefined) {
       // Shared between requests: frozen, so code that changed one would fail loudly, not
       // quietly change what the next request reads.
       deepFreeze(doc);
-      this.parsed.set(k, doc);
-      if (this.parsed.size > this.keep) this.parsed.delete(this.parsed.keys().next().value!);
+      this.parsed.set(k, doc as object);
     }
     return doc;
   }

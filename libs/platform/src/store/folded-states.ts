@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { EventStore } from '@pz/event-store';
 import type { Decider, DomainEvent } from '../domain/decider';
 
@@ -27,7 +28,7 @@ export const FOLDED_STREAMS = 10_000;
  */
 export class FoldedStates {
   private static readonly byStore = new WeakMap<EventStore, FoldedStates>();
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries = new LRUCache<string, Entry>({ max: FOLDED_STREAMS });
 
   static of(store: EventStore): FoldedStates {
     let states = FoldedStates.byStore.get(store);
@@ -62,16 +63,13 @@ export class FoldedStates {
    * application's round), since later events may not be folded in yet.
    */
   peek<S>(streamId: string, decider: object): Folded<S> | undefined {
-    const entry = this.entries.get(streamId);
+    const entry = this.entries.peek(streamId);
     return entry && entry.decider === decider ? (entry.folded as Folded<S>) : undefined;
   }
 
   remember<S>(streamId: string, decider: object, folded: Folded<S>): void {
     if (folded.revision === 'no_stream') return;
-    // Re-inserted so that iteration order is least recently used first.
-    this.entries.delete(streamId);
     this.entries.set(streamId, { decider, folded });
-    if (this.entries.size > FOLDED_STREAMS) this.entries.delete(this.entries.keys().next().value!);
   }
 
   forget(streamId: string): void {
