@@ -96,12 +96,17 @@ describe('executeCommand and loadAggregate keep each stream folded', () => {
     expect((await loadAggregate(store, 'tally-3', tally)).state).toEqual({ total: 6, count: 3 });
   });
 
+  /** Three commands of 1 folded by `store`, then the file "restored" to the stream's first event. */
+  async function foldThreeThenRestoreToOne(store: EventStore, streamId: string): Promise<void> {
+    for (let i = 0; i < 3; i++) await executeCommand(store, streamId, tally, { n: 1 }, context());
+    const raw = new Database(path);
+    raw.prepare('DELETE FROM events WHERE stream_id = ? AND revision > 0').run(streamId);
+    raw.close();
+  }
+
   it('re-reads the whole stream when its fold is ahead of the store (a file restored from a backup)', async () => {
     const store = open();
-    for (let i = 0; i < 3; i++) await executeCommand(store, 'tally-4', tally, { n: 1 }, context());
-    const raw = new Database(path);
-    raw.prepare("DELETE FROM events WHERE stream_id = 'tally-4' AND revision > 0").run();
-    raw.close();
+    await foldThreeThenRestoreToOne(store, 'tally-4');
     decidedOn.length = 0;
     const outcome = await executeCommand(store, 'tally-4', tally, { n: 1 }, context());
     // The last event it had folded is gone: decided on the truth (1), never on the stale fold (3).
@@ -112,10 +117,7 @@ describe('executeCommand and loadAggregate keep each stream folded', () => {
 
   it('re-reads the whole stream when the restored stream has been appended to again since', async () => {
     const here = open();
-    for (let i = 0; i < 3; i++) await executeCommand(here, 'tally-5', tally, { n: 1 }, context());
-    const raw = new Database(path);
-    raw.prepare("DELETE FROM events WHERE stream_id = 'tally-5' AND revision > 0").run();
-    raw.close();
+    await foldThreeThenRestoreToOne(here, 'tally-5');
     // Another process appends elsewhere, then to the restored stream up to the revision this
     // one had folded.
     const elsewhere = open();
