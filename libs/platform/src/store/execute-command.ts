@@ -9,7 +9,7 @@ import {
 } from '@pz/event-store';
 import { Conflict } from '../domain/errors';
 import type { CommandContext } from '../domain/command-context';
-import type { Decider, DomainEvent } from '../domain/decider';
+import { fold, type Decider, type DomainEvent } from '../domain/decider';
 import { FoldedStates } from './folded-states';
 
 /** Namespace for event ids derived from an Idempotency-Key. */
@@ -85,8 +85,7 @@ async function decideAndAppend<C, S, E extends DomainEvent>(
       // A retry of a request whose events were stored before a crash: its answer is what it did
       // then. Finding them needs the whole stream, not only what was appended since the last fold.
       const history = await store.readStream(streamId);
-      state = decider.initialState();
-      for (const e of history) state = decider.evolve(state, { type: e.type, data: e.data } as E);
+      state = fold(decider, history.map((e) => ({ type: e.type, data: e.data }) as E));
       current = revisionOf(history);
       lastPosition = history.at(-1)?.position ?? 0;
       const earlier = appliedBefore(history, context);
