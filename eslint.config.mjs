@@ -12,6 +12,17 @@ export default tseslint.config(
     },
   },
   {
+    // Reads and writes are asynchronous behind the ports: a promise used as a value (always
+    // truthy in a check) or left unawaited is a bug, so the type checker is asked to find them.
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }],
+      '@typescript-eslint/await-thenable': 'error',
+    },
+  },
+  {
     // Domain logic is plain TypeScript: deciders never see Nest, I/O or the clock.
     files: ['libs/*/src/domain/**/*.ts'],
     ignores: ['**/*.spec.ts'],

@@ -6,9 +6,8 @@
 import { createReadStream, openSync, readSync, closeSync, existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import Database from 'better-sqlite3';
-import { highestSeenPosition, sqliteLinks } from '../libs/audit/src/verify/sqlite-links';
-import { ChainLink, parseHead, verifyGlobalChain } from '../libs/audit/src/verify/verify-chain';
+import { verifySqliteChain } from '../libs/event-store/src/sqlite/sqlite-chain';
+import { ChainLink, parseHead, verifyGlobalChain } from '../libs/event-store/src/verify-chain';
 
 function isSqliteFile(path: string): boolean {
   const fd = openSync(path, 'r');
@@ -36,12 +35,7 @@ async function main(): Promise<number> {
   const expectHead = parseHead(values['expect-head']);
   let report;
   if (isSqliteFile(file)) {
-    const db = new Database(file, { readonly: true, fileMustExist: true });
-    try {
-      report = await verifyGlobalChain(sqliteLinks(db), { expectHead, seenUpTo: highestSeenPosition(db) });
-    } finally {
-      db.close();
-    }
+    report = await verifySqliteChain(file, { expectHead });
   } else {
     report = await verifyGlobalChain(ndjsonLinks(file), { expectHead });
   }

@@ -11,7 +11,7 @@ import Database from 'better-sqlite3';
 import { SqliteEventStore } from '../libs/event-store/src';
 import { loadConfig } from '../libs/platform/src/config/environment';
 import type { CommandContext } from '../libs/platform/src/domain/command-context';
-import { deriveSecret, PersonalDataVault } from '../libs/people/src';
+import { deriveSecret, PersonalDataVault, SqlitePersonalDataKeys } from '../libs/people/src';
 import { RoundCommandHandler, RunRoundCommand } from '../libs/rounds/src/round-commands';
 import { ZonesCatalogue } from '../libs/rounds/src/zones-catalogue';
 import { ApplicationCommandHandler, RunApplicationCommand, ApplicationRequest } from '../libs/applications/src/application-commands';
@@ -76,7 +76,7 @@ async function main(): Promise<void> {
   const store = new SqliteEventStore({ path: config.sqlitePath });
   const db = new Database(config.sqlitePath);
   db.pragma('busy_timeout = 5000');
-  const vault = new PersonalDataVault(db, { personIdSecret: deriveSecret(config.authJwtSecret, 'person-id') });
+  const vault = new PersonalDataVault(new SqlitePersonalDataKeys(db), { personIdSecret: deriveSecret(config.authJwtSecret, 'person-id') });
   try {
     if ((await store.readStream(MARKER_STREAM)).length > 0) {
       console.log(`The demo year is already in ${config.sqlitePath}; nothing to do.`);
@@ -143,7 +143,7 @@ async function main(): Promise<void> {
             org: o.org,
             openedBy: `demo-${o.org}`,
             details,
-            contact: vault.seal(vault.personIdFor(o.email), o.email),
+            contact: await vault.seal(vault.personIdFor(o.email), o.email),
           },
           ctx(0),
         );

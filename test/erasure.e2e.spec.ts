@@ -21,7 +21,7 @@ describe('Right to erasure: POST /people/:id/erase', () => {
     const applicant = bearer(t.token({ role: 'applicant', sub: 'jo', org: 'org-jo' }));
     const app = (await request(t.http).post(`/rounds/${round.id}/applications`).set(applicant).send({ ...applicationBody, contactEmail: email }).expect(201)).body;
     await request(t.http).post('/subscriptions').send({ email, zones: [] }).expect(201);
-    expect(t.app.get(SubscriptionsQueries).activeFor(['bell-foundry']).map((s) => s.email)).toEqual([email]);
+    expect((await t.app.get(SubscriptionsQueries).activeFor(['bell-foundry'])).map((s) => s.email)).toEqual([email]);
 
     const found = (await request(t.http).post('/people/lookup').set(bearer(staff)).send({ email: '  jo.bloggs@residents.EXAMPLE ' }).expect(400)).body;
     expect(found.message.join()).toMatch(/email/);
@@ -34,7 +34,7 @@ describe('Right to erasure: POST /people/:id/erase', () => {
     // The API, the applicant's own view included, now shows the field as erased.
     expect((await request(t.http).get(`/applications/${app.id}`).set(bearer(staff)).expect(200)).body.contactEmail).toBe('[erased]');
     expect((await request(t.http).get(`/applications/${app.id}`).set(applicant).expect(200)).body.contactEmail).toBe('[erased]');
-    expect(t.app.get(SubscriptionsQueries).activeFor(['bell-foundry'])).toEqual([]);
+    expect((await t.app.get(SubscriptionsQueries).activeFor(['bell-foundry']))).toEqual([]);
 
     // Nothing readable is left in the log, the erasure itself is on record, and audit still works.
     const store = t.app.get<EventStore>(EVENT_STORE);

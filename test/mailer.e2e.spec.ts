@@ -7,8 +7,8 @@ import { Test } from '@nestjs/testing';
 import Database from 'better-sqlite3';
 import { simpleParser } from 'mailparser';
 import { EVENT_STORE, SqliteEventStore } from '@pz/event-store';
-import { deriveSecret, PersonalDataVault } from '@pz/people';
-import { APP_CONFIG, CommandContext, loadConfig, READ_MODEL_DB } from '@pz/platform';
+import { deriveSecret, PersonalDataVault, SqlitePersonalDataKeys } from '@pz/people';
+import { APP_CONFIG, CommandContext, loadConfig, SQLITE_CONNECTIONS } from '@pz/platform';
 import {
   EMAIL_SENT,
   EmailSentData,
@@ -210,7 +210,7 @@ function workspace(env: Record<string, string> = {}) {
   const db = new Database(sqlitePath);
   db.pragma('journal_mode = WAL');
   db.pragma('busy_timeout = 5000');
-  const vault = new PersonalDataVault(db, { personIdSecret: deriveSecret(SECRET, 'person-id') });
+  const vault = new PersonalDataVault(new SqlitePersonalDataKeys(db), { personIdSecret: deriveSecret(SECRET, 'person-id') });
   return {
     dir,
     config,
@@ -485,9 +485,9 @@ describe('NotificationsMailModule', () => {
       providers: [
         { provide: APP_CONFIG, useValue: ws.config },
         { provide: EVENT_STORE, useValue: ws.store },
-        { provide: READ_MODEL_DB, useValue: ws.db },
+        { provide: SQLITE_CONNECTIONS, useValue: { readModels: ws.db, records: ws.db } },
       ],
-      exports: [APP_CONFIG, EVENT_STORE, READ_MODEL_DB],
+      exports: [APP_CONFIG, EVENT_STORE, SQLITE_CONNECTIONS],
     })
     class FakePlatform {}
 

@@ -52,7 +52,7 @@ describe('Round alert subscriptions through the whole path', () => {
       expect(raw).not.toContain(fragment);
     }
 
-    expect(queries.activeFor(['bell-foundry'])).toEqual([
+    expect(await queries.activeFor(['bell-foundry'])).toEqual([
       {
         subscriptionId: res.body.id,
         person: res.body.id,
@@ -61,7 +61,7 @@ describe('Round alert subscriptions through the whole path', () => {
         unsubscribeUrl: expect.stringMatching(/^http:\/\/localhost:3000\/subscriptions\/unsubscribe\?token=person-/),
       },
     ]);
-    expect(queries.activeFor(['thringstone-whitwick'])).toEqual([]);
+    expect(await queries.activeFor(['thringstone-whitwick'])).toEqual([]);
   });
 
   it('treats subscribing again as the same subscription: same answer, zones updated, no duplicate', async () => {
@@ -74,31 +74,31 @@ describe('Round alert subscriptions through the whole path', () => {
     expect(narrowed.body).toEqual({ id: first.body.id, zones: ['new-parks'], status: 'subscribed' });
     const types = (await store.readStream(`subscription-${first.body.id}`)).map((e) => e.type);
     expect(types).toEqual(['SubscribedToRoundAlerts', 'SubscriptionZonesChanged']);
-    expect(queries.activeFor(['bell-foundry'])).toEqual([]);
-    expect(queries.activeFor(['new-parks']).map((s) => s.email)).toEqual([EMAIL]);
+    expect(await queries.activeFor(['bell-foundry'])).toEqual([]);
+    expect((await queries.activeFor(['new-parks'])).map((s) => s.email)).toEqual([EMAIL]);
   });
 
   it('matches all-zone subscribers to any round, and zone subscribers only to rounds in their zones', async () => {
     await subscribe({ email: 'all@example.org' }).expect(201);
     await subscribe({ email: 'bell@example.org', zones: ['bell-foundry'] }).expect(201);
     await subscribe({ email: 'parks@example.org', zones: ['new-parks'] }).expect(201);
-    const emails = (zones: string[]) => queries.activeFor(zones).map((s) => s.email).sort();
-    expect(emails(['bell-foundry'])).toEqual(['all@example.org', 'bell@example.org']);
-    expect(emails(['bell-foundry', 'new-parks'])).toEqual(['all@example.org', 'bell@example.org', 'parks@example.org']);
-    expect(emails(['thringstone-whitwick'])).toEqual(['all@example.org']);
+    const emails = async (zones: string[]) => (await queries.activeFor(zones)).map((s) => s.email).sort();
+    expect(await emails(['bell-foundry'])).toEqual(['all@example.org', 'bell@example.org']);
+    expect(await emails(['bell-foundry', 'new-parks'])).toEqual(['all@example.org', 'bell@example.org', 'parks@example.org']);
+    expect(await emails(['thringstone-whitwick'])).toEqual(['all@example.org']);
   });
 
   it('unsubscribes through the link in an alert, twice without harm, and can subscribe again', async () => {
     const { body } = await subscribe({ email: EMAIL }).expect(201);
-    const [subscriber] = queries.activeFor(['bell-foundry']);
+    const [subscriber] = (await queries.activeFor(['bell-foundry']));
     const url = new URL(subscriber.unsubscribeUrl);
     expect(url.searchParams.get('token')).toBe(t.app.get(UnsubscribeLinks).token(body.id));
 
     const first = await request(t.http).get(url.pathname + url.search).expect(200);
     expect(first.body).toEqual({ unsubscribed: true });
     expect(first.headers['cache-control']).toBe('no-store');
-    expect(queries.activeFor(['bell-foundry'])).toEqual([]);
-    expect(queries.get(body.id)).toMatchObject({ active: false, unsubscribedAt: expect.any(String) });
+    expect(await queries.activeFor(['bell-foundry'])).toEqual([]);
+    expect(await queries.get(body.id)).toMatchObject({ active: false, unsubscribedAt: expect.any(String) });
 
     await request(t.http).get(url.pathname + url.search).expect(200, { unsubscribed: true });
     const types = (await store.readStream(`subscription-${body.id}`)).map((e) => e.type);
@@ -107,8 +107,8 @@ describe('Round alert subscriptions through the whole path', () => {
     expect(unsubscribed.data).toMatchObject({ subscriptionId: body.id, via: 'link' });
 
     await subscribe({ email: EMAIL, zones: ['bell-foundry'] }).expect(201);
-    expect(queries.activeFor(['bell-foundry']).map((s) => s.email)).toEqual([EMAIL]);
-    expect(queries.get(body.id)).toMatchObject({ active: true, unsubscribedAt: null });
+    expect((await queries.activeFor(['bell-foundry'])).map((s) => s.email)).toEqual([EMAIL]);
+    expect(await queries.get(body.id)).toMatchObject({ active: true, unsubscribedAt: null });
   });
 
   it('answers a browser with a page, and accepts the RFC 8058 one-click POST', async () => {
@@ -129,7 +129,7 @@ describe('Round alert subscriptions through the whole path', () => {
       .type('form')
       .send('List-Unsubscribe=One-Click')
       .expect(200, { unsubscribed: true });
-    expect(queries.get(body.id)?.active).toBe(false);
+    expect((await queries.get(body.id))?.active).toBe(false);
   });
 
   it('answers a repeated one-click POST with a page again, never with a stored page labelled JSON', async () => {
@@ -168,7 +168,7 @@ describe('Round alert subscriptions through the whole path', () => {
     await request(t.http).get('/subscriptions/unsubscribe').expect(400);
 
     expect(await store.headPosition()).toBe(head);
-    expect(queries.activeFor(['bell-foundry']).map((s) => s.subscriptionId)).toEqual([body.id]);
+    expect((await queries.activeFor(['bell-foundry'])).map((s) => s.subscriptionId)).toEqual([body.id]);
   });
 
   it('names every bad field in a 400 and records nothing', async () => {
@@ -193,7 +193,7 @@ describe('Round alert subscriptions through the whole path', () => {
 
     expect(await store.headPosition()).toBe(0);
     // A refused request must not leave a key behind for an address that was never recorded.
-    expect(vault.isErased(vault.personIdFor(EMAIL))).toBe(false);
+    expect(await vault.isErased(vault.personIdFor(EMAIL))).toBe(false);
     const keys = new Database(t.config.sqlitePath, { readonly: true });
     try {
       expect(keys.prepare('SELECT count(*) FROM pii_keys').pluck().get()).toBe(0);
@@ -224,17 +224,17 @@ describe('Round alert subscriptions through the whole path', () => {
     await subscribe({ email: 'kept@example.org' }).expect(201);
     const before = await store.readStream(`subscription-${erased.body.id}`);
 
-    expect(vault.erase(erased.body.id)).toBe(true);
+    expect(await vault.erase(erased.body.id)).toBe(true);
 
-    expect(queries.activeFor(['new-parks']).map((s) => s.email)).toEqual(['kept@example.org']);
+    expect((await queries.activeFor(['new-parks'])).map((s) => s.email)).toEqual(['kept@example.org']);
     expect(await store.readStream(`subscription-${erased.body.id}`)).toEqual(before);
-    expect(vault.open(queries.get(erased.body.id)!.email)).toBeNull();
+    expect(await vault.open((await queries.get(erased.body.id))!.email)).toBeNull();
 
     // Coming back gets the usual answer but records nothing: erasure is final for a pseudonym.
     const head = await store.headPosition();
     const again = await subscribe({ email: EMAIL }).expect(201);
     expect(again.body).toEqual(erased.body);
     expect(await store.headPosition()).toBe(head);
-    expect(queries.activeFor(['new-parks']).map((s) => s.email)).toEqual(['kept@example.org']);
+    expect((await queries.activeFor(['new-parks'])).map((s) => s.email)).toEqual(['kept@example.org']);
   });
 });

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { NewEvent, Role, SqliteEventStore } from '@pz/event-store';
 import type { DomainEvent } from '@pz/platform/domain';
-import { deriveSecret, PersonalDataVault } from '@pz/people';
+import { deriveSecret, PersonalDataVault, SealedValue, SqlitePersonalDataKeys } from '@pz/people';
 import { applicationDecider, ApplicationState, applicationStreamId, RoundFacts } from '@pz/applications/domain/application';
 import { DEFAULT_CRITERIA, financialYearOf, roundDecider, RoundState, roundStreamId } from '@pz/rounds/domain/round';
 import { startSmtpServer } from '../../test/support/smtp';
@@ -42,7 +42,7 @@ function events(at: number, list: readonly DomainEvent[], sub: string, role: Rol
 /** N grants awarded at `awardAt`, each with a sealed contact address the worker can open. */
 async function seed(path: string, secret: string, awardAt: number): Promise<void> {
   const db = new Database(path);
-  const vault = new PersonalDataVault(db, { personIdSecret: deriveSecret(secret, 'person-id') });
+  const vault = new PersonalDataVault(new SqlitePersonalDataKeys(db), { personIdSecret: deriveSecret(secret, 'person-id') });
   const store = new SqliteEventStore({ path });
   const roundId = randomUUID();
   const opensAt = awardAt - 60 * DAY;
@@ -66,11 +66,15 @@ async function seed(path: string, secret: string, awardAt: number): Promise<void
   });
   const grants: { stream: string; events: NewEvent[] }[] = [];
   // One transaction for the vault's new keys: each would otherwise be a commit (and an fsync).
-  db.transaction(() => {
+  // The vault's store runs its statements on this connection at once, so they all fall inside it.
+  const contacts: SealedValue[] = [];
+  db.exec('BEGIN IMMEDIATE');
+  for (let i = 0; i < GRANTS; i++) contacts.push(await vault.seal(vault.personIdFor(`grantee-${i}@example.org`), `grantee-${i}@example.org`));
+  db.exec('COMMIT');
+  {
     for (let i = 0; i < GRANTS; i++) {
       const applicationId = randomUUID();
       const org = `grantee-${i}`;
-      const email = `${org}@example.org`;
       let state: ApplicationState = applicationDecider.initialState();
       const out: NewEvent[] = [];
       const run = (at: number, command: Parameters<typeof applicationDecider.decide>[0], sub: string, role: Role) => {
@@ -87,7 +91,7 @@ async function seed(path: string, secret: string, awardAt: number): Promise<void
           projectStart: new Date(awardAt).toISOString().slice(0, 10), projectEnd: new Date(awardAt + 60 * DAY).toISOString().slice(0, 10),
           sustainability: 'A residents committee takes it on.', partners: [], answers: {},
         },
-        contact: vault.seal(vault.personIdFor(email), email),
+        contact: contacts[i],
       }, `user-${org}`, 'applicant');
       run(opensAt + 2 * DAY, { ...base, type: 'SubmitApplication', now: new Date(opensAt + 2 * DAY).toISOString(), round: facts() }, `user-${org}`, 'applicant');
       // decide() as the handler would, but the fold done in place: evolve copies the round's map
@@ -102,7 +106,7 @@ async function seed(path: string, secret: string, awardAt: number): Promise<void
       }, 'bench-staff', 'staff');
       grants.push({ stream: applicationStreamId(applicationId), events: out });
     }
-  }).immediate();
+  }
   await store.append(roundStreamId(roundId), roundEvents, 'no_stream');
   let next = 0;
   await Promise.all(

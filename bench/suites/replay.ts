@@ -13,8 +13,8 @@
 import { copyFileSync, rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { SqliteEventStore } from '@pz/event-store';
-import { ProjectionRunner, replayIntoScratch } from '@pz/projections';
-import { openReadModelDatabase } from '@pz/platform/store/open-stores';
+import { ProjectionRunner, replayIntoScratch, SqliteReadModelStore } from '@pz/projections';
+import { openSqliteConnections } from '@pz/platform/store/open-stores';
 import type { AppConfig } from '@pz/platform';
 import { applicationsProjection } from '@pz/applications/applications.projection';
 import { roundsProjection } from '@pz/rounds/rounds.projection';
@@ -51,10 +51,9 @@ async function main(): Promise<void> {
     const store = new SqliteEventStore({ path: source });
     const head = await store.headPosition();
     const started = performance.now();
-    const { db, events } = await replayIntoScratch(store, PROJECTIONS, head);
+    const { documents, events } = await replayIntoScratch(store, PROJECTIONS, head);
     const seconds = (performance.now() - started) / 1000;
-    const docs = (db.prepare('SELECT count(*) AS n FROM rm_docs').get() as { n: number }).n;
-    db.close();
+    const docs = documents.snapshot(PROJECTIONS.flatMap((p) => p.collections)).size;
     await store.close();
     report({ events, seconds, eventsPerSecond: events / seconds, docs, peakRssMb: peakRssMb() });
     return;
@@ -66,8 +65,9 @@ async function main(): Promise<void> {
   copyFileSync(source, path);
   try {
     const store = new SqliteEventStore({ path });
-    const db = openReadModelDatabase({ sqlitePath: path } as AppConfig);
-    const runner = new ProjectionRunner(store, db, PROJECTIONS, { batchSize: option('batch', 0) || undefined, cachedDocuments: option('cached-documents', 0) || undefined, onError: (e) => log(`projection error: ${String(e)}`) });
+    const { readModels: db, records } = openSqliteConnections({ sqlitePath: path } as AppConfig);
+    records.close();
+    const runner = new ProjectionRunner(store, new SqliteReadModelStore(db), PROJECTIONS, { batchSize: option('batch', 0) || undefined, cachedDocuments: option('cached-documents', 0) || undefined, onError: (e) => log(`projection error: ${String(e)}`) });
     const head = await store.headPosition();
     const started = performance.now();
     await runner.rebuild();

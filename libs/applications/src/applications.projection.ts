@@ -77,7 +77,7 @@ export const applicationsProjection: Projection = {
   name: 'applications',
   version: 2,
   collections: [APPLICATIONS],
-  apply(recorded: RecordedEvent, docs: DocumentStore) {
+  async apply(recorded: RecordedEvent, docs: DocumentStore) {
     if (!(recorded.type in TIMELINE_NAMES)) return;
     const event = { type: recorded.type, data: recorded.data } as ApplicationEvent;
     const at = recorded.metadata.occurredAt;
@@ -122,7 +122,7 @@ export const applicationsProjection: Projection = {
       return;
     }
 
-    docs.update<ApplicationDoc>(APPLICATIONS, id, (doc) => changed(doc, event, recorded.revision, at));
+    await docs.update<ApplicationDoc>(APPLICATIONS, id, (doc) => changed(doc, event, recorded.revision, at));
   },
 };
 

@@ -69,39 +69,39 @@ export class ApplicationsQueries {
     private readonly vault: PersonalDataVault,
   ) {}
 
-  doc(id: string): ApplicationDoc | undefined {
+  doc(id: string): Promise<ApplicationDoc | undefined> {
     return this.readModels.documents.get<ApplicationDoc>(APPLICATIONS, id);
   }
 
-  all(): ApplicationDoc[] {
+  all(): Promise<ApplicationDoc[]> {
     return this.readModels.documents.list<ApplicationDoc>(APPLICATIONS);
   }
 
-  round(id: string): RoundView | undefined {
+  round(id: string): Promise<RoundView | undefined> {
     return this.readModels.documents.get<RoundView>(ROUNDS, id);
   }
 
-  canSee(user: AuthUser, doc: ApplicationDoc): boolean {
+  async canSee(user: AuthUser, doc: ApplicationDoc): Promise<boolean> {
     if (user.roles.includes('staff') || user.roles.includes('auditor')) return true;
     if (user.roles.includes('applicant') && user.org === doc.org) return true;
     if (user.roles.includes('panel')) return this.panelMayReview(user.sub, doc);
     return false;
   }
 
-  panelMayReview(member: string, doc: ApplicationDoc): boolean {
+  async panelMayReview(member: string, doc: ApplicationDoc): Promise<boolean> {
     if (doc.status === 'draft' || doc.status === 'withdrawn') return false;
     if (doc.conflicts.includes(member)) return false;
-    return this.round(doc.roundId)?.panel.includes(member) ?? false;
+    return (await this.round(doc.roundId))?.panel.includes(member) ?? false;
   }
 
-  visibleTo(user: AuthUser): ApplicationView[] {
-    return this.all()
-      .filter((doc) => this.canSee(user, doc))
-      .sort((a, b) => a.openedAt.localeCompare(b.openedAt) || a.id.localeCompare(b.id))
-      .map((doc) => this.present(doc, user));
+  async visibleTo(user: AuthUser): Promise<ApplicationView[]> {
+    const visible: ApplicationDoc[] = [];
+    for (const doc of await this.all()) if (await this.canSee(user, doc)) visible.push(doc);
+    visible.sort((a, b) => a.openedAt.localeCompare(b.openedAt) || a.id.localeCompare(b.id));
+    return Promise.all(visible.map((doc) => this.present(doc, user)));
   }
 
-  present(doc: ApplicationDoc, user: AuthUser, now = new Date().toISOString()): ApplicationView {
+  async present(doc: ApplicationDoc, user: AuthUser, now = new Date().toISOString()): Promise<ApplicationView> {
     const insider = user.roles.includes('staff') || user.roles.includes('auditor');
     const ownOrg = user.roles.includes('applicant') && user.org === doc.org;
     const view: ApplicationView = {
@@ -123,7 +123,7 @@ export class ApplicationsQueries {
       submittedAt: doc.submittedAt,
       timeline: insider ? doc.timeline : doc.timeline.filter((t) => APPLICANT_TIMELINE.has(t.type)),
     };
-    if ((insider || ownOrg) && doc.contact) view.contactEmail = this.vault.reveal(doc.contact);
+    if ((insider || ownOrg) && doc.contact) view.contactEmail = await this.vault.reveal(doc.contact);
     if (doc.awardedPence !== null) {
       view.awardedPence = doc.awardedPence;
       view.tranches = doc.tranches;

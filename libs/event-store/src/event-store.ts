@@ -1,3 +1,5 @@
+import type { ChainAnchors, VerifyReport } from './verify-chain';
+
 /**
  * The event store port. Every feature appends and reads through this interface only;
  * the SQLite and EventStoreDB adapters implement it with the same semantics, which the
@@ -75,12 +77,19 @@ export interface ReadAllOptions {
 export interface SubscribeOptions {
   /** Deliver events strictly after this position, then follow live appends. */
   after: number;
-  /** Called in log order; the next event is not delivered until the promise settles. */
-  handle(events: RecordedEvent[]): Promise<void> | void;
+  /**
+   * Called in log order; the next batch is not read until the promise settles. It may answer a
+   * position to read on from instead of the batch's end (a projection runner whose checkpoint
+   * another process moved).
+   */
+  handle(events: RecordedEvent[]): Promise<HandledBatch> | HandledBatch;
   /** Largest batch handed to `handle` at once. */
   batchSize?: number;
   onError?(error: unknown): void;
 }
+
+/** What a subscriber answers for a batch: nothing (go on after it), or where to read on from. */
+export type HandledBatch = void | { resumeAfter: number };
 
 export interface Subscription {
   /** Stops delivery; resolves once the in-flight batch (if any) has been handled. */
@@ -89,6 +98,11 @@ export interface Subscription {
 
 export interface EventStore {
   readonly kind: 'sqlite' | 'esdb';
+  /**
+   * Checks the tamper-evident hash chain over everything stored, reading events exactly as
+   * stored (nothing parsed away or smoothed over): see docs/design/hash-chain.md.
+   */
+  verifyChain(anchors?: ChainAnchors): Promise<VerifyReport>;
   append(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
   /** Events of one stream in revision order; an unknown stream reads as empty. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;

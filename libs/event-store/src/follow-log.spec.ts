@@ -66,6 +66,35 @@ describe('followLog', () => {
     await sub.stop();
     expect(seen).toEqual(Array.from({ length: 75 }, (_, i) => i + 21));
   });
+
+  it('reads on from where the handler says: back over a stretch, or ahead past one', async () => {
+    const log = logOf(40);
+    const seen: number[] = [];
+    let caughtUp!: () => void;
+    const done = new Promise<void>((resolve) => (caughtUp = resolve));
+    let wentBack = false;
+    const sub = followLog({
+      after: 0,
+      batchSize: 10,
+      read: async (after, max) => log.filter((e) => e.position > after).slice(0, max),
+      handle: (events) => {
+        seen.push(events[0].position);
+        if (events[0].position === 11 && !wentBack) {
+          wentBack = true;
+          return { resumeAfter: 5 };
+        }
+        if (events[0].position === 16) return { resumeAfter: 30 };
+      },
+      waitForMore: async (signal) => {
+        caughtUp();
+        await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+      },
+    });
+    await done;
+    await sub.stop();
+    // 1-10, 11-20 (go back to after 5), 6-15, 16-25 (skip ahead to after 30), 31-40.
+    expect(seen).toEqual([1, 11, 6, 16, 31]);
+  });
 });
 
 describe('waitForAppendOrPoll', () => {

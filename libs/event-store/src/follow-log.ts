@@ -1,11 +1,11 @@
 import type { EventEmitter } from 'node:events';
-import type { RecordedEvent, Subscription } from './event-store';
+import type { HandledBatch, RecordedEvent, Subscription } from './event-store';
 
 export interface FollowLogOptions {
   after: number;
   batchSize: number;
   read(after: number, max: number): Promise<RecordedEvent[]>;
-  handle(events: RecordedEvent[]): Promise<void> | void;
+  handle(events: RecordedEvent[]): Promise<HandledBatch> | HandledBatch;
   /** Resolves when more events may be available (or the signal aborts). */
   waitForMore(signal: AbortSignal): Promise<void>;
   onError?(error: unknown): void;
@@ -15,8 +15,8 @@ export interface FollowLogOptions {
 
 /**
  * Catch-up then live, by pulling: read a batch after the last handled position, hand it over,
- * repeat; when the log is exhausted, wait to be woken. A failed batch is retried from the same
- * position, so delivery is at-least-once and strictly in order.
+ * repeat (or read on from where the handler says); when the log is exhausted, wait to be woken.
+ * A failed batch is retried from the same position, so delivery is at-least-once and in order.
  */
 export function followLog(options: FollowLogOptions): Subscription {
   const controller = new AbortController();
@@ -32,8 +32,8 @@ export function followLog(options: FollowLogOptions): Subscription {
           await options.waitForMore(signal);
           continue;
         }
-        await options.handle(batch);
-        position = batch[batch.length - 1].position;
+        const handled = await options.handle(batch);
+        position = handled ? handled.resumeAfter : batch[batch.length - 1].position;
         // A full batch means we are catching up; the store's reads resolve at once, so without
         // a turn of the event loop a long replay would hold off HTTP and timers until it ends.
         if (batch.length >= options.batchSize) await new Promise<void>((resolve) => setImmediate(resolve));

@@ -1,24 +1,30 @@
 import { Global, Module } from '@nestjs/common';
-import type Database from 'better-sqlite3';
-import { APP_CONFIG, AppConfig, READ_MODEL_DB } from '@pz/platform';
+import { APP_CONFIG, AppConfig, SQLITE_CONNECTIONS, SqliteConnections } from '@pz/platform';
 import { deriveSecret } from './derive-secret';
 import { PeopleController } from './http/people.controller';
+import { PERSONAL_DATA_KEYS, PersonalDataKeys } from './personal-data-keys';
 import { PersonalDataVault } from './personal-data-vault';
+import { SqlitePersonalDataKeys } from './sqlite/sqlite-personal-data-keys';
 
 /**
  * The personal data vault for every feature. Global because any feature that records a name,
  * address or phone number must seal it, and erasure has to reach all of them through one table.
- * Keys sit in the read-model database: the same file as the events with the embedded store.
+ * Keys sit in the SQLite file on a connection that commits as durably as the events.
  */
 @Global()
 @Module({
   controllers: [PeopleController],
   providers: [
     {
+      provide: PERSONAL_DATA_KEYS,
+      useFactory: (sqlite: SqliteConnections) => new SqlitePersonalDataKeys(sqlite.records),
+      inject: [SQLITE_CONNECTIONS],
+    },
+    {
       provide: PersonalDataVault,
-      useFactory: (db: Database.Database, config: AppConfig) =>
-        new PersonalDataVault(db, { personIdSecret: deriveSecret(config.authJwtSecret, 'person-id') }),
-      inject: [READ_MODEL_DB, APP_CONFIG],
+      useFactory: (keys: PersonalDataKeys, config: AppConfig) =>
+        new PersonalDataVault(keys, { personIdSecret: deriveSecret(config.authJwtSecret, 'person-id') }),
+      inject: [PERSONAL_DATA_KEYS, APP_CONFIG],
     },
   ],
   exports: [PersonalDataVault],

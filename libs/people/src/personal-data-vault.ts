@@ -1,20 +1,6 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
-import type Database from 'better-sqlite3';
+import type { PersonalDataKeys } from './personal-data-keys';
 import { ERASED, isSealed, Revealed, SealedValue } from './sealed-value';
-
-/**
- * Keys are not events: they live in this table beside the read models, so erasing a person is
- * deleting one key while the event log stays append-only. The row outlives the key (key NULL,
- * erased_at set) as the record that the erasure happened.
- */
-export const PII_KEYS_SCHEMA = `
-  CREATE TABLE IF NOT EXISTS pii_keys (
-    person_id  TEXT PRIMARY KEY,
-    key        BLOB,
-    created_at TEXT NOT NULL,
-    erased_at  TEXT
-  );
-`;
 
 const PERSON_ID = /^person-[0-9a-f]{32}$/;
 const ALGORITHM = 'aes-256-gcm';
@@ -47,11 +33,6 @@ export interface PersonalDataVaultOptions {
   now?: () => Date;
 }
 
-interface KeyRow {
-  key: Buffer | null;
-  erased_at: string | null;
-}
-
 /**
  * Crypto-shredding vault: personal data goes into events only sealed (AES-256-GCM) under a
  * per-person key kept here, so deleting the key erases the person from every event, read model
@@ -59,29 +40,12 @@ interface KeyRow {
  */
 export class PersonalDataVault {
   private readonly now: () => Date;
-  private readonly stmts;
 
   constructor(
-    private readonly db: Database.Database,
+    private readonly keys: PersonalDataKeys,
     private readonly options: PersonalDataVaultOptions,
   ) {
     this.now = options.now ?? (() => new Date());
-    db.exec(PII_KEYS_SCHEMA);
-    this.stmts = {
-      get: db.prepare('SELECT key, erased_at FROM pii_keys WHERE person_id = ?'),
-      // DO NOTHING: when two processes create a person's key at once, both then read the winner.
-      create: db.prepare(
-        'INSERT INTO pii_keys (person_id, key, created_at, erased_at) VALUES (?, ?, ?, NULL) ON CONFLICT (person_id) DO NOTHING',
-      ),
-      // Same-size overwrite first: the cell stays in place, so no copy of the key is left in the
-      // page's free space when the row then shrinks to NULL.
-      zero: db.prepare('UPDATE pii_keys SET key = zeroblob(length(key)) WHERE person_id = ? AND key IS NOT NULL'),
-      // A tombstone even for a person never seen: whatever races the erasure can no longer seal.
-      erase: db.prepare(
-        `INSERT INTO pii_keys (person_id, key, created_at, erased_at) VALUES (?, NULL, ?, ?)
-         ON CONFLICT (person_id) DO UPDATE SET key = NULL, erased_at = COALESCE(pii_keys.erased_at, excluded.erased_at)`,
-      ),
-    };
   }
 
   /**
@@ -96,9 +60,10 @@ export class PersonalDataVault {
   }
 
   /** Encrypts under the person's key (created on first use) with a fresh IV every time. */
-  seal(person: string, value: string): SealedValue {
+  async seal(person: string, value: string): Promise<SealedValue> {
     assertPersonId(person);
-    const key = this.keyFor(person);
+    const key = await this.keys.getOrCreate(person, randomBytes(32), this.now().toISOString());
+    if (key === null) throw new PersonErasedError(person);
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv(ALGORITHM, key, iv, { authTagLength: TAG_BYTES });
     cipher.setAAD(associatedData(person));
@@ -117,9 +82,9 @@ export class PersonalDataVault {
    * table restored from a backup older than the value). Throws SealedValueCorruptError when
    * the key exists but the value does not authenticate.
    */
-  open(sealed: SealedValue): string | null {
+  async open(sealed: SealedValue): Promise<string | null> {
     if (!isSealed(sealed)) throw new TypeError('Not a sealed value');
-    const row = this.stmts.get.get(sealed.person) as KeyRow | undefined;
+    const row = await this.keys.get(sealed.person);
     if (!row || row.key === null) return null;
     const iv = Buffer.from(sealed.iv, 'base64');
     const tag = Buffer.from(sealed.tag, 'base64');
@@ -135,55 +100,40 @@ export class PersonalDataVault {
   }
 
   /** For display: the plaintext, or ERASED ("[erased]"). */
-  reveal(sealed: SealedValue): string {
-    return this.open(sealed) ?? ERASED;
+  async reveal(sealed: SealedValue): Promise<string> {
+    return (await this.open(sealed)) ?? ERASED;
   }
 
   /** A copy of a read-model document with every sealed value (at any depth) revealed. */
-  revealDeep<T>(doc: T): Revealed<T> {
-    const walk = (x: unknown): unknown => {
+  async revealDeep<T>(doc: T): Promise<Revealed<T>> {
+    const walk = async (x: unknown): Promise<unknown> => {
       if (isSealed(x)) return this.reveal(x);
-      if (Array.isArray(x)) return x.map(walk);
+      if (Array.isArray(x)) return Promise.all(x.map(walk));
       if (typeof x === 'object' && x !== null) {
-        return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, walk(v)]));
+        return Object.fromEntries(await Promise.all(Object.entries(x).map(async ([k, v]) => [k, await walk(v)])));
       }
       return x;
     };
-    return walk(doc) as Revealed<T>;
+    return (await walk(doc)) as Revealed<T>;
   }
 
   /**
    * Destroys the person's key: every value sealed for them, in every event and document, now
    * reads as erased. Idempotent; true only when this call destroyed a key.
    */
-  erase(person: string): boolean {
+  async erase(person: string): Promise<boolean> {
     assertPersonId(person);
-    const at = this.now().toISOString();
-    return this.db.transaction(() => {
-      const destroyed = this.stmts.zero.run(person).changes > 0;
-      this.stmts.erase.run(person, at, at);
-      return destroyed;
-    }).immediate();
+    return this.keys.erase(person, this.now().toISOString());
   }
 
   /** Whether any personal data was ever sealed for this person here (or they were erased). */
-  isKnown(person: string): boolean {
-    return this.stmts.get.get(person) !== undefined;
+  async isKnown(person: string): Promise<boolean> {
+    return (await this.keys.get(person)) !== undefined;
   }
 
-  isErased(person: string): boolean {
-    const row = this.stmts.get.get(person) as KeyRow | undefined;
+  async isErased(person: string): Promise<boolean> {
+    const row = await this.keys.get(person);
     return row !== undefined && row.key === null;
-  }
-
-  private keyFor(person: string): Buffer {
-    let row = this.stmts.get.get(person) as KeyRow | undefined;
-    if (!row) {
-      this.stmts.create.run(person, randomBytes(32), this.now().toISOString());
-      row = this.stmts.get.get(person) as KeyRow;
-    }
-    if (row.key === null) throw new PersonErasedError(person);
-    return row.key;
   }
 }
 

@@ -15,3 +15,5 @@ export * from './http/string-record.validator';
 export * from './health/health-registry';
 export * from './http/etag';
 export { FoldedStates } from './store/folded-states';
+export * from './idempotency/idempotency-records';
+export * from './idempotency/sqlite-idempotency-records';

@@ -15,8 +15,11 @@ import { DomainExceptionFilter } from './http/domain-exception.filter';
 import { BodyContractGuard } from './http/body-contract';
 import { IdempotencyKeys } from './http/idempotency';
 import { loggerOptions } from './logging/logger-options';
-import { openEventStore, openReadModelDatabase } from './store/open-stores';
-import { READ_MODEL_DB, ReadModels } from './store/read-models.service';
+import { READ_MODEL_STORE, SqliteReadModelStore } from '@pz/projections';
+import { IDEMPOTENCY_RECORDS } from './idempotency/idempotency-records';
+import { SqliteIdempotencyRecords } from './idempotency/sqlite-idempotency-records';
+import { openEventStore, openSqliteConnections, SQLITE_CONNECTIONS, SqliteConnections } from './store/open-stores';
+import { ReadModels } from './store/read-models.service';
 import { StoreLifecycle } from './store/store-lifecycle';
 
 /** Configuration, logging, auth, the event store and read models: shared by api and worker. */
@@ -39,7 +42,17 @@ export class PlatformModule {
       providers: [
         { provide: APP_CONFIG, useFactory: (cs: ConfigService) => cs.getOrThrow<AppConfig>('app'), inject: [ConfigService] },
         { provide: EVENT_STORE, useFactory: openEventStore, inject: [APP_CONFIG] },
-        { provide: READ_MODEL_DB, useFactory: openReadModelDatabase, inject: [APP_CONFIG] },
+        { provide: SQLITE_CONNECTIONS, useFactory: openSqliteConnections, inject: [APP_CONFIG] },
+        {
+          provide: READ_MODEL_STORE,
+          useFactory: (sqlite: SqliteConnections) => new SqliteReadModelStore(sqlite.readModels),
+          inject: [SQLITE_CONNECTIONS],
+        },
+        {
+          provide: IDEMPOTENCY_RECORDS,
+          useFactory: (sqlite: SqliteConnections) => new SqliteIdempotencyRecords(sqlite.readModels),
+          inject: [SQLITE_CONNECTIONS],
+        },
         StoreLifecycle,
         ReadModels,
         RedisProbe,
@@ -52,7 +65,7 @@ export class PlatformModule {
         { provide: APP_GUARD, useExisting: IdempotencyKeys },
         { provide: APP_FILTER, useClass: DomainExceptionFilter },
       ],
-      exports: [APP_CONFIG, EVENT_STORE, READ_MODEL_DB, ReadModels, RedisProbe, HealthRegistry, CqrsModule, JwtModule],
+      exports: [APP_CONFIG, EVENT_STORE, SQLITE_CONNECTIONS, READ_MODEL_STORE, IDEMPOTENCY_RECORDS, ReadModels, RedisProbe, HealthRegistry, CqrsModule, JwtModule],
     };
   }
 }

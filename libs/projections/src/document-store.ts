@@ -1,104 +1,131 @@
-import type Database from 'better-sqlite3';
+import { LRUCache } from 'lru-cache';
 
-/** What a projection sees: JSON documents by collection and id, changed synchronously. */
+/**
+ * The read side's ports. Projections write documents (JSON, by collection and id) through a
+ * `DocumentStore`; queries read them through a `DocumentReader`; both sit on a `ReadModelStore`,
+ * which an embedded SQLite file or a shared database implements. Every method that may reach
+ * storage is asynchronous, so any store can stand behind it; the SQLite adapter answers at once.
+ */
+
+/** What a projection sees while it applies one batch of events. */
 export interface DocumentStore {
-  get<T>(collection: string, id: string): T | undefined;
+  get<T>(collection: string, id: string): Promise<T | undefined>;
   put<T>(collection: string, id: string, doc: T): void;
   delete(collection: string, id: string): void;
-  list<T>(collection: string): T[];
   /**
    * Loads a document, changes it and puts the result back; does nothing when there is no such
-   * document. Returns the changed document, or undefined when there was none.
+   * document. Resolves to the changed document, or undefined when there was none.
    */
-  update<T>(collection: string, id: string, change: (doc: T) => T): T | undefined;
+  update<T>(collection: string, id: string, change: (doc: T) => T): Promise<T | undefined>;
 }
 
-export const READ_MODEL_SCHEMA = `
-  CREATE TABLE IF NOT EXISTS rm_docs (
-    collection TEXT NOT NULL,
-    id         TEXT NOT NULL,
-    doc        TEXT NOT NULL,
-    PRIMARY KEY (collection, id)
-  ) WITHOUT ROWID;
-  CREATE TABLE IF NOT EXISTS rm_checkpoints (
-    projection TEXT PRIMARY KEY,
-    position   INTEGER NOT NULL,
-    version    INTEGER NOT NULL
-  );
-`;
+/** What queries read. Documents may be shared between callers: never change one. */
+export interface DocumentReader {
+  get<T>(collection: string, id: string): Promise<T | undefined>;
+  /** Every document of a collection, ordered by id. */
+  list<T>(collection: string): Promise<T[]>;
+}
 
-/** Reads straight from the database; used by queries outside any projection batch. */
-export class SqliteDocuments implements DocumentStore {
-  private readonly stmts;
+/** How far a projection has applied the log, and under which version of its code. */
+export interface Checkpoint {
+  position: number;
+  version: number;
+}
 
-  constructor(readonly db: Database.Database) {
-    db.exec(READ_MODEL_SCHEMA);
-    this.stmts = {
-      get: db.prepare('SELECT doc FROM rm_docs WHERE collection = ? AND id = ?').pluck(),
-      put: db.prepare('INSERT OR REPLACE INTO rm_docs (collection, id, doc) VALUES (?, ?, ?)'),
-      delete: db.prepare('DELETE FROM rm_docs WHERE collection = ? AND id = ?'),
-      list: db.prepare('SELECT doc FROM rm_docs WHERE collection = ? ORDER BY id').pluck(),
-      clear: db.prepare('DELETE FROM rm_docs WHERE collection = ?'),
-    };
-  }
+/** A document written (`doc`) or deleted (`doc: null`) by a batch. */
+export interface DocumentChange {
+  collection: string;
+  id: string;
+  doc: unknown | null;
+}
 
-  get<T>(collection: string, id: string): T | undefined {
-    const raw = this.stmts.get.get(collection, id) as string | undefined;
-    return raw === undefined ? undefined : (JSON.parse(raw) as T);
-  }
+export interface CommitBatch {
+  /**
+   * Each projection this batch moves, with the checkpoint the batch was applied on (null: none
+   * stored yet). The batch is written only if every one of them is still exactly that.
+   */
+  expected: ReadonlyMap<string, Checkpoint | null>;
+  /** Where those projections stand after the batch. */
+  next: ReadonlyMap<string, Checkpoint>;
+  changes: readonly DocumentChange[];
+}
 
-  put<T>(collection: string, id: string, doc: T): void {
-    this.stmts.put.run(collection, id, JSON.stringify(doc));
-  }
-
-  delete(collection: string, id: string): void {
-    this.stmts.delete.run(collection, id);
-  }
-
-  list<T>(collection: string): T[] {
-    return (this.stmts.list.all(collection) as string[]).map((raw) => JSON.parse(raw) as T);
-  }
-
-  update<T>(collection: string, id: string, change: (doc: T) => T): T | undefined {
-    return updateDocument(this, collection, id, change);
-  }
-
-  clear(collection: string): void {
-    this.stmts.clear.run(collection);
-  }
+/** The projection as the store needs to know it to reset it. */
+export interface ProjectionShape {
+  name: string;
+  version: number;
+  collections: readonly string[];
 }
 
 /**
- * Write-back cache: a document touched by many events is parsed and serialised once per flush,
- * which is what makes rebuilding from a long log fast. Only documents changed since the last
- * flush are written back.
+ * Where read models live. Writes are conditional on the checkpoints, so any number of runners
+ * in any number of processes may share one store: a batch applied on checkpoints that someone
+ * else has moved meanwhile is refused whole, and its runner reads the log again from where the
+ * store says it stands.
+ */
+export interface ReadModelStore {
+  readonly kind: string;
+  get<T>(collection: string, id: string): Promise<T | undefined>;
+  list<T>(collection: string): Promise<T[]>;
+  /** Every projection's checkpoint (any runner's). */
+  checkpoints(): Promise<Map<string, Checkpoint>>;
+  /** Writes a batch and moves its checkpoints in one transaction; false, writing nothing, when a checkpoint moved. */
+  commit(batch: CommitBatch): Promise<boolean>;
+  /**
+   * Empties a projection's collections and sets its checkpoint to 0 at its version, in one
+   * transaction, if its checkpoint is still `expected`; false, changing nothing, otherwise.
+   */
+  reset(projection: ProjectionShape, expected: Checkpoint | null): Promise<boolean>;
+  /** The documents of `collections` (keyed `collection/id`) and every checkpoint, as of one moment. */
+  snapshot(collections: readonly string[]): Promise<{ checkpoints: Map<string, Checkpoint>; documents: Map<string, unknown> }>;
+  close(): Promise<void>;
+}
+
+export const READ_MODEL_STORE = Symbol('ReadModelStore');
+
+export function documentKey(collection: string, id: string): string {
+  return `${collection}\u0000${id}`;
+}
+
+/** The checkpoints as one comparable string. */
+export function checkpointsKey(checkpoints: ReadonlyMap<string, Checkpoint>): string {
+  return [...checkpoints]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([name, c]) => `${name}=${c.position}@${c.version}`)
+    .join(',');
+}
+
+/**
+ * A projection batch's documents: each is loaded from the store at most once and changed in
+ * memory; `takeChanges` hands over what changed, for the store to write in one commit.
  *
- * With `keep` > 0 the cache outlives a flush: up to `keep` documents (least recently used are
- * dropped first) stay parsed for the next batch, so a rebuild reads each document from SQLite
- * about once instead of once per batch. Its owner must `clear()` it whenever the database may
- * have changed under it.
+ * With `keep` > 0 documents outlive a batch: up to `keep` of them (least recently used dropped
+ * first) stay parsed for the next batch, so a rebuild or a busy document reads the store about
+ * once instead of once per batch. What a batch changed is held apart until it is taken, so it
+ * is never dropped unwritten. Its owner must `clear()` it whenever the store may have changed
+ * under it.
  */
 export class BatchDocuments implements DocumentStore {
-  private readonly entries = new Map<string, { collection: string; id: string; doc: unknown | null; dirty: boolean }>();
+  /** This batch's writes and deletions (null), not yet taken. */
+  private readonly changed = new Map<string, DocumentChange>();
+  private readonly kept: LRUCache<string, { doc: unknown }> | null;
 
   constructor(
-    private readonly base: SqliteDocuments,
-    private readonly keep = 0,
-  ) {}
+    private readonly load: <T>(collection: string, id: string) => Promise<T | undefined>,
+    keep = 0,
+  ) {
+    this.kept = keep > 0 ? new LRUCache({ max: keep }) : null;
+  }
 
-  get<T>(collection: string, id: string): T | undefined {
-    const k = key(collection, id);
-    const hit = this.entries.get(k);
-    if (hit) {
-      if (this.keep > 0) {
-        // Map order is the LRU order: a hit moves to the young end.
-        this.entries.delete(k);
-        this.entries.set(k, hit);
-      }
-      return hit.doc === null ? undefined : (hit.doc as T);
-    }
-    const doc = this.base.get<T>(collection, id);
-    if (doc !== undefined) this.entries.set(k, { collection, id, doc, dirty: false });
+  async get<T>(collection: string, id: string): Promise<T | undefined> {
+    const k = documentKey(collection, id);
+    const change = this.changed.get(k);
+    if (change) return change.doc === null ? undefined : (change.doc as T);
+    const hit = this.kept?.get(k);
+    if (hit) return hit.doc as T;
+    const doc = await this.load<T>(collection, id);
+    // A write made while the load was in flight is newer than what was loaded.
+    if (doc !== undefined && !this.changed.has(k)) this.kept?.set(k, { doc });
     return doc;
   }
 
@@ -110,67 +137,79 @@ export class BatchDocuments implements DocumentStore {
     this.set(collection, id, null);
   }
 
-  /** A get and a put: the document is parsed at most once a batch and written back only at flush. */
-  update<T>(collection: string, id: string, change: (doc: T) => T): T | undefined {
+  update<T>(collection: string, id: string, change: (doc: T) => T): Promise<T | undefined> {
     return updateDocument(this, collection, id, change);
   }
 
   private set(collection: string, id: string, doc: unknown | null): void {
-    const k = key(collection, id);
-    if (this.keep > 0) this.entries.delete(k);
-    this.entries.set(k, { collection, id, doc, dirty: true });
+    const k = documentKey(collection, id);
+    this.kept?.delete(k);
+    this.changed.set(k, { collection, id, doc });
   }
 
-  list<T>(collection: string): T[] {
-    // Rare inside projections: flush so the query sees this batch's writes.
-    this.flush();
-    return this.base.list<T>(collection);
-  }
-
-  /** Writes back what changed; returns the documents written (as `documentKey`s). */
-  flush(): string[] {
-    const written: string[] = [];
-    for (const [k, entry] of this.entries) {
-      if (!entry.dirty) continue;
-      if (entry.doc === null) this.base.delete(entry.collection, entry.id);
-      else this.base.put(entry.collection, entry.id, entry.doc);
-      entry.dirty = false;
-      written.push(k);
-    }
-    if (this.keep === 0) {
-      this.entries.clear();
-      return written;
-    }
-    for (const k of this.entries.keys()) {
-      if (this.entries.size <= this.keep) break;
-      this.entries.delete(k);
-    }
-    return written;
+  /** What changed since the last call, now counted as written (and kept parsed for later batches). */
+  takeChanges(): DocumentChange[] {
+    const changes = [...this.changed.values()];
+    for (const [k, change] of this.changed) if (change.doc !== null) this.kept?.set(k, { doc: change.doc });
+    this.changed.clear();
+    return changes;
   }
 
   /** Forgets everything, written or not. */
   clear(): void {
-    this.entries.clear();
+    this.changed.clear();
+    this.kept?.clear();
   }
 }
 
+/**
+ * Documents held in memory only: for rebuilding a read model aside (a replay to compare, an
+ * application as it stood at a moment) without touching the live store.
+ */
+export class MemoryDocuments implements DocumentStore {
+  private readonly docs = new Map<string, { collection: string; id: string; doc: unknown }>();
+
+  async get<T>(collection: string, id: string): Promise<T | undefined> {
+    return this.docs.get(documentKey(collection, id))?.doc as T | undefined;
+  }
+
+  /** The same, for callers that hold no batch open: what is there now. */
+  peek<T>(collection: string, id: string): T | undefined {
+    return this.docs.get(documentKey(collection, id))?.doc as T | undefined;
+  }
+
+  put<T>(collection: string, id: string, doc: T): void {
+    this.docs.set(documentKey(collection, id), { collection, id, doc });
+  }
+
+  delete(collection: string, id: string): void {
+    this.docs.delete(documentKey(collection, id));
+  }
+
+  update<T>(collection: string, id: string, change: (doc: T) => T): Promise<T | undefined> {
+    return updateDocument(this, collection, id, change);
+  }
+
+  /** Every document of the given collections, keyed `collection/id`, as `ReadModelStore.snapshot` keys them. */
+  snapshot(collections: readonly string[]): Map<string, unknown> {
+    const wanted = new Set(collections);
+    const out = new Map<string, unknown>();
+    const sorted = [...this.docs.values()].filter((d) => wanted.has(d.collection)).sort((a, b) => compareKeys(a, b));
+    for (const d of sorted) out.set(`${d.collection}/${d.id}`, d.doc);
+    return out;
+  }
+}
+
+function compareKeys(a: { collection: string; id: string }, b: { collection: string; id: string }): number {
+  if (a.collection !== b.collection) return a.collection < b.collection ? -1 : 1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
 /** Load, change, put: what `update` means for any DocumentStore, built on its own get and put. */
-function updateDocument<T>(docs: DocumentStore, collection: string, id: string, change: (doc: T) => T): T | undefined {
-  const doc = docs.get<T>(collection, id);
+async function updateDocument<T>(docs: DocumentStore, collection: string, id: string, change: (doc: T) => T): Promise<T | undefined> {
+  const doc = await docs.get<T>(collection, id);
   if (doc === undefined || doc === null) return undefined;
   const next = change(doc);
   docs.put<T>(collection, id, next);
   return next;
-}
-
-export function documentKey(collection: string, id: string): string {
-  return `${collection}\u0000${id}`;
-}
-
-const key = documentKey;
-
-/** What queries read. */
-export interface DocumentReader {
-  get<T>(collection: string, id: string): T | undefined;
-  list<T>(collection: string): T[];
 }

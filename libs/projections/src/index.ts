@@ -2,3 +2,4 @@ export * from './document-store';
 export * from './projection';
 export * from './projection-runner';
 export * from './replay';
+export * from './sqlite/sqlite-read-model-store';

@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { RecordedEvent, SqliteEventStore } from '@pz/event-store';
 import { newEvent, waitUntil } from '@pz/event-store/testing/event-store.contract';
-import type { DocumentStore } from './document-store';
+import type { DocumentStore, ReadModelStore } from './document-store';
 import type { Projection } from './projection';
 import { ProjectionRunner, ProjectionTimeoutError } from './projection-runner';
-import { replayIntoScratch, snapshotDocuments } from './replay';
+import { replayIntoScratch } from './replay';
+import { SqliteReadModelStore } from './sqlite/sqlite-read-model-store';
 
 /** Counts deposits per account and keeps a running total: order-sensitive on purpose. */
 function ledger(version = 1, onApply?: (e: RecordedEvent) => void): Projection {
@@ -15,11 +16,11 @@ function ledger(version = 1, onApply?: (e: RecordedEvent) => void): Projection {
     name: 'ledger',
     version,
     collections: ['accounts'],
-    apply(event: RecordedEvent, docs: DocumentStore) {
+    async apply(event: RecordedEvent, docs: DocumentStore) {
       onApply?.(event);
       if (event.type !== 'Deposited') return;
       const { account, amount } = event.data as { account: string; amount: number };
-      const doc = docs.get<{ total: number; history: number[] }>('accounts', account) ?? { total: 0, history: [] };
+      const doc = (await docs.get<{ total: number; history: number[] }>('accounts', account)) ?? { total: 0, history: [] };
       docs.put('accounts', account, { total: doc.total + amount, history: [...doc.history, event.position] });
     },
   };
@@ -30,12 +31,17 @@ describe('ProjectionRunner', () => {
   let path: string;
   let store: SqliteEventStore;
   let db: Database.Database;
+  let readModels: ReadModelStore;
+  /** Another process's read-model connection to the same file. */
+  const elsewhere = () => new SqliteReadModelStore(new Database(path));
+  const snapshot = async (on: ReadModelStore) => (await on.snapshot(['accounts'])).documents;
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'pz-proj-'));
     path = join(dir, 'store.sqlite');
     store = new SqliteEventStore({ path, pollIntervalMs: 20 });
     db = new Database(path);
+    readModels = new SqliteReadModelStore(db);
   });
   afterEach(async () => {
     await store.close();
@@ -48,11 +54,11 @@ describe('ProjectionRunner', () => {
   }
 
   it('waits for a write to be projected (read-your-writes) and reports lag', async () => {
-    const runner = new ProjectionRunner(store, db, [ledger()]);
-    runner.start();
+    const runner = new ProjectionRunner(store, readModels, [ledger()]);
+    await runner.start();
     const { position } = await deposit('a', 5);
     await runner.waitFor(position);
-    expect(runner.documents.get('accounts', 'a')).toEqual({ total: 5, history: [position] });
+    expect(await runner.documents.get('accounts', 'a')).toEqual({ total: 5, history: [position] });
     expect(await runner.status()).toEqual([{ name: 'ledger', version: 1, position, lag: 0 }]);
     await runner.stop();
 
@@ -61,71 +67,70 @@ describe('ProjectionRunner', () => {
   });
 
   it('times out a wait it cannot satisfy', async () => {
-    const runner = new ProjectionRunner(store, db, [ledger()]);
-    runner.start();
+    const runner = new ProjectionRunner(store, readModels, [ledger()]);
+    await runner.start();
     await expect(runner.waitFor(999, 50)).rejects.toBeInstanceOf(ProjectionTimeoutError);
     await runner.stop();
   });
 
   it('rebuilds from zero into exactly the same documents', async () => {
     for (let i = 0; i < 300; i++) await deposit(`acc-${i % 7}`, i);
-    const runner = new ProjectionRunner(store, db, [ledger()], { batchSize: 64 });
-    runner.start();
+    const runner = new ProjectionRunner(store, readModels, [ledger()], { batchSize: 64 });
+    await runner.start();
     await runner.waitFor(await store.headPosition());
-    const before = snapshotDocuments(db, ['accounts']);
+    const before = await snapshot(readModels);
     expect(before.size).toBe(7);
 
     await runner.rebuild();
-    expect(snapshotDocuments(db, ['accounts'])).toEqual(before);
+    expect(await snapshot(readModels)).toEqual(before);
 
     const scratch = await replayIntoScratch(store, [ledger()], await store.headPosition(), 50);
     expect(scratch.events).toBe(300);
-    expect(snapshotDocuments(scratch.db, ['accounts'])).toEqual(before);
-    scratch.db.close();
+    expect(scratch.documents.snapshot(['accounts'])).toEqual(before);
     await runner.stop();
   });
 
   it('resumes from its persisted checkpoint after a restart, applying nothing twice', async () => {
     const applied: number[] = [];
-    const first = new ProjectionRunner(store, db, [ledger(1, (e) => applied.push(e.position))]);
-    first.start();
+    const first = new ProjectionRunner(store, readModels, [ledger(1, (e) => applied.push(e.position))]);
+    await first.start();
     await first.waitFor((await deposit('a', 1)).position);
     await first.stop();
     await deposit('a', 2);
-    const second = new ProjectionRunner(store, db, [ledger(1, (e) => applied.push(e.position))]);
-    second.start();
+    const second = new ProjectionRunner(store, readModels, [ledger(1, (e) => applied.push(e.position))]);
+    await second.start();
     await second.waitFor(await store.headPosition());
     expect(applied).toEqual([1, 2]);
-    expect(second.documents.get('accounts', 'a')).toEqual({ total: 3, history: [1, 2] });
+    expect(await second.documents.get('accounts', 'a')).toEqual({ total: 3, history: [1, 2] });
     await second.stop();
   });
 
   it('rebuilds a projection whose version changed', async () => {
     await deposit('a', 1);
-    const v1 = new ProjectionRunner(store, db, [ledger(1)]);
-    v1.start();
+    const v1 = new ProjectionRunner(store, readModels, [ledger(1)]);
+    await v1.start();
     await v1.waitFor(1);
     await v1.stop();
     db.prepare("UPDATE rm_docs SET doc = '{\"total\":999,\"history\":[]}'").run();
-    const v2 = new ProjectionRunner(store, db, [ledger(2)]);
-    v2.start();
+    const v2 = new ProjectionRunner(store, readModels, [ledger(2)]);
+    await v2.start();
     await v2.waitFor(1);
-    expect(v2.documents.get('accounts', 'a')).toEqual({ total: 1, history: [1] });
+    expect(await v2.documents.get('accounts', 'a')).toEqual({ total: 1, history: [1] });
     await v2.stop();
   });
 
   it('never applies an event twice when two runners share one read-model file', async () => {
     for (let i = 0; i < 200; i++) await deposit('shared', 1);
-    const otherDb = new Database(path);
-    const one = new ProjectionRunner(store, db, [ledger()], { batchSize: 7 });
+    const otherDb = elsewhere();
+    const one = new ProjectionRunner(store, readModels, [ledger()], { batchSize: 7 });
     const two = new ProjectionRunner(store, otherDb, [ledger()], { batchSize: 11 });
-    one.start();
-    two.start();
+    await one.start();
+    await two.start();
     const head = await store.headPosition();
     await Promise.all([one.waitFor(head), two.waitFor(head)]);
-    expect(one.documents.get('accounts', 'shared')).toMatchObject({ total: 200 });
+    expect(await one.documents.get('accounts', 'shared')).toMatchObject({ total: 200 });
     await Promise.all([one.stop(), two.stop()]);
-    otherDb.close();
+    await otherDb.close();
   });
 
   it('retries a failed batch from the stored documents, not from what the failed attempt left in memory', async () => {
@@ -138,38 +143,38 @@ describe('ProjectionRunner', () => {
         throw new Error('transient');
       }
     });
-    const runner = new ProjectionRunner(store, db, [flaky], { onError: () => undefined });
-    runner.start();
+    const runner = new ProjectionRunner(store, readModels, [flaky], { onError: () => undefined });
+    await runner.start();
     await waitUntil(() => runner.position >= 2, 8000);
     // Event 1 was applied in memory before event 2 failed; applied twice it would read 4.
-    expect(runner.documents.get('accounts', 'a')).toEqual({ total: 3, history: [1, 2] });
+    expect(await runner.documents.get('accounts', 'a')).toEqual({ total: 3, history: [1, 2] });
     await runner.stop();
   });
 
   it('keeps documents parsed between batches only while nobody else applies events to them', async () => {
-    const one = new ProjectionRunner(store, db, [ledger()]);
-    one.start();
+    const one = new ProjectionRunner(store, readModels, [ledger()]);
+    await one.start();
     await one.waitFor((await deposit('a', 1)).position);
     await one.stop();
     // Meanwhile another process's runner (another connection) applies the next deposit.
-    const otherDb = new Database(path);
+    const otherDb = elsewhere();
     const two = new ProjectionRunner(store, otherDb, [ledger()]);
     const second = await deposit('a', 2);
-    two.start();
+    await two.start();
     await two.waitFor(second.position);
     await two.stop();
-    otherDb.close();
+    await otherDb.close();
     // The first runner still holds the document as it left it (total 1): it must not build on that.
-    one.start();
+    await one.start();
     const third = await deposit('a', 4);
     await one.waitFor(third.position);
-    expect(one.documents.get('accounts', 'a')).toEqual({ total: 7, history: [1, second.position, third.position] });
+    expect(await one.documents.get('accounts', 'a')).toEqual({ total: 7, history: [1, second.position, third.position] });
     await one.stop();
   });
 
   it('keeps documents parsed between batches while the event store appends to the same file', async () => {
-    const runner = new ProjectionRunner(store, db, [ledger()]);
-    runner.start();
+    const runner = new ProjectionRunner(store, readModels, [ledger()]);
+    await runner.start();
     await runner.waitFor((await deposit('a', 1)).position);
     // Read models are written only by runners (a repair is a rebuild): a document changed behind
     // the checkpoints' back stays unseen while the cache holds it, which shows the cache survived
@@ -179,43 +184,43 @@ describe('ProjectionRunner', () => {
     other.close();
     const { position } = await deposit('a', 2);
     await runner.waitFor(position);
-    expect(runner.documents.get('accounts', 'a')).toEqual({ total: 3, history: [1, position] });
+    expect(await runner.documents.get('accounts', 'a')).toEqual({ total: 3, history: [1, position] });
     await runner.stop();
   });
 
   it('hands queries the same parsed document until a batch rewrites it', async () => {
-    const runner = new ProjectionRunner(store, db, [ledger()]);
-    runner.start();
+    const runner = new ProjectionRunner(store, readModels, [ledger()]);
+    await runner.start();
     await runner.waitFor((await deposit('a', 1)).position);
     await runner.waitFor((await deposit('b', 1)).position);
-    const a = runner.documents.get<{ total: number; history: number[] }>('accounts', 'a')!;
-    const b = runner.documents.get('accounts', 'b');
-    expect(runner.documents.get('accounts', 'a')).toBe(a);
+    const a = (await runner.documents.get<{ total: number; history: number[] }>('accounts', 'a'))!;
+    const b = await runner.documents.get('accounts', 'b');
+    expect(await runner.documents.get('accounts', 'a')).toBe(a);
     // Shared between callers, so nobody may change it for the next one.
     expect(() => (a.total = 99)).toThrow(TypeError);
     expect(() => a.history.push(99)).toThrow(TypeError);
     const { position } = await deposit('a', 2);
     await runner.waitFor(position);
     // Our own batch rewrote a (read again) and left b alone (still the same object).
-    expect(runner.documents.get('accounts', 'a')).toEqual({ total: 3, history: [1, position] });
-    expect(runner.documents.get('accounts', 'b')).toBe(b);
+    expect(await runner.documents.get('accounts', 'a')).toEqual({ total: 3, history: [1, position] });
+    expect(await runner.documents.get('accounts', 'b')).toBe(b);
     await runner.stop();
   });
 
   it('reads queries\' documents again once another runner has moved the checkpoints', async () => {
-    const one = new ProjectionRunner(store, db, [ledger()]);
-    one.start();
+    const one = new ProjectionRunner(store, readModels, [ledger()]);
+    await one.start();
     await one.waitFor((await deposit('a', 1)).position);
-    expect(one.documents.get('accounts', 'a')).toEqual({ total: 1, history: [1] });
+    expect(await one.documents.get('accounts', 'a')).toEqual({ total: 1, history: [1] });
     await one.stop();
-    const otherDb = new Database(path);
+    const otherDb = elsewhere();
     const two = new ProjectionRunner(store, otherDb, [ledger()]);
-    two.start();
+    await two.start();
     const { position } = await deposit('a', 2);
     await two.waitFor(position);
     await two.stop();
-    otherDb.close();
-    expect(one.documents.get('accounts', 'a')).toEqual({ total: 3, history: [1, position] });
+    await otherDb.close();
+    expect(await one.documents.get('accounts', 'a')).toEqual({ total: 3, history: [1, position] });
   });
 
   it('retries a failed batch without losing the events in it', async () => {
@@ -227,12 +232,12 @@ describe('ProjectionRunner', () => {
       }
     });
     const errors: unknown[] = [];
-    const runner = new ProjectionRunner(store, db, [flaky], { onError: (e) => errors.push(e) });
-    runner.start();
+    const runner = new ProjectionRunner(store, readModels, [flaky], { onError: (e) => errors.push(e) });
+    await runner.start();
     const { position } = await deposit('a', 7);
     await waitUntil(() => runner.position >= position, 8000);
     expect(errors).toHaveLength(2);
-    expect(runner.documents.get('accounts', 'a')).toEqual({ total: 7, history: [position] });
+    expect(await runner.documents.get('accounts', 'a')).toEqual({ total: 7, history: [position] });
     await runner.stop();
   });
 });

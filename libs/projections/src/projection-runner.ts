@@ -1,7 +1,13 @@
-import type Database from 'better-sqlite3';
 import { LRUCache } from 'lru-cache';
 import type { EventStore, RecordedEvent, Subscription } from '@pz/event-store';
-import { BatchDocuments, DocumentReader, documentKey, SqliteDocuments } from './document-store';
+import {
+  BatchDocuments,
+  Checkpoint,
+  checkpointsKey,
+  DocumentReader,
+  documentKey,
+  ReadModelStore,
+} from './document-store';
 import type { Projection } from './projection';
 
 export interface ProjectionStatus {
@@ -23,13 +29,13 @@ export class ProjectionTimeoutError extends Error {
 }
 
 /**
- * Feeds every projection from the global log. Each batch is applied in one SQLite transaction
- * together with the checkpoint, so a crash never leaves a read model ahead of or behind its
- * checkpoint; the checkpoint is re-read inside the transaction, so several processes sharing
- * one read-model file never apply an event twice.
+ * Feeds every projection from the global log. A batch is applied in memory, then written with
+ * its checkpoints in one conditional commit: if another runner (another process sharing the
+ * store) moved a checkpoint meanwhile, nothing is written and this runner reads the log again
+ * from where the store says the projections stand. So no event is applied twice, none is
+ * skipped, and a crash never leaves a read model ahead of or behind its checkpoint.
  */
 export class ProjectionRunner {
-  private readonly docs: SqliteDocuments;
   /**
    * Documents stay parsed from one batch to the next while no one else applies events to the
    * read models: most events touch a document a recent batch already loaded (a rebuild, or an
@@ -38,35 +44,27 @@ export class ProjectionRunner {
   private readonly cache: BatchDocuments;
   /**
    * The checkpoints (position and version, per projection) our last commit left. Read models
-   * change only with their checkpoints (a batch, a reset, a rebuild), so while the checkpoints
-   * are still these, nobody else has changed a document since. (Appends to the same file by the
-   * event store do not count, which PRAGMA data_version could not tell apart.)
+   * change only with their checkpoints (a batch, a reset, a rebuild), so while the store's are
+   * still these, nobody else has changed a document since.
    */
   private cachedAt: string | null = null;
   /** What queries read: documents kept parsed on the same terms (QueryDocuments). */
   private readonly queries: QueryDocuments;
   private subscription: Subscription | null = null;
   private applied = 0;
+  /** The position this runner has read the log up to: its next batch starts after it. */
+  private cursor = 0;
   private waiters: Waiter[] = [];
-  private readonly stmts;
 
   constructor(
     private readonly store: EventStore,
-    private readonly db: Database.Database,
+    private readonly readModels: ReadModelStore,
     private readonly projections: readonly Projection[],
     private readonly options: { batchSize?: number; cachedDocuments?: number; onError?(error: unknown): void } = {},
   ) {
-    this.docs = new SqliteDocuments(db);
-    this.cache = new BatchDocuments(this.docs, options.cachedDocuments ?? 5_000);
-    this.queries = new QueryDocuments(this.docs, () => this.checkpointsNow(), options.cachedDocuments ?? 5_000);
-    this.stmts = {
-      all: db.prepare('SELECT projection, position, version FROM rm_checkpoints ORDER BY projection'),
-      get: db.prepare('SELECT position, version FROM rm_checkpoints WHERE projection = ?'),
-      set: db.prepare(
-        `INSERT INTO rm_checkpoints (projection, position, version) VALUES (?, ?, ?)
-         ON CONFLICT (projection) DO UPDATE SET position = excluded.position, version = excluded.version`,
-      ),
-    };
+    const keep = options.cachedDocuments ?? 5_000;
+    this.cache = new BatchDocuments((collection, id) => readModels.get(collection, id), keep);
+    this.queries = new QueryDocuments(readModels, keep);
   }
 
   /** The read models, for queries. Documents are shared between callers: never change one. */
@@ -74,23 +72,24 @@ export class ProjectionRunner {
     return this.queries;
   }
 
-  /** Lowest position every projection has reached. */
+  /** Lowest position every projection has reached, as far as this runner knows. */
   get position(): number {
     return this.applied;
   }
 
-  start(): void {
+  async start(): Promise<void> {
     if (this.subscription) return;
-    this.db.transaction(() => {
-      for (const p of this.projections) {
-        const cp = this.checkpoint(p);
-        // A projection whose code changed meaning starts again from the first event.
-        if (cp.version !== p.version) this.reset(p);
-      }
-    }).immediate();
-    this.applied = this.lowestCheckpoint();
+    let checkpoints = await this.readModels.checkpoints();
+    for (const p of this.projections) {
+      const cp = checkpoints.get(p.name) ?? null;
+      // A projection whose code changed meaning starts again from the first event.
+      if (cp === null || cp.version !== p.version) await this.readModels.reset(p, cp);
+    }
+    checkpoints = await this.readModels.checkpoints();
+    this.applied = this.lowest(checkpoints);
+    this.cursor = this.applied;
     this.subscription = this.store.subscribeToAll({
-      after: this.applied,
+      after: this.cursor,
       // Catching up, a bigger batch means fewer commits and fewer rewrites of each document;
       // following live appends, batches are as small as the appends anyway.
       batchSize: this.options.batchSize ?? 5000,
@@ -127,9 +126,9 @@ export class ProjectionRunner {
   }
 
   async status(): Promise<ProjectionStatus[]> {
-    const head = await this.store.headPosition();
+    const [head, checkpoints] = await Promise.all([this.store.headPosition(), this.readModels.checkpoints()]);
     return this.projections.map((p) => {
-      const position = this.checkpoint(p).position;
+      const position = checkpoints.get(p.name)?.position ?? 0;
       return { name: p.name, version: p.version, position, lag: Math.max(0, head - position) };
     });
   }
@@ -137,46 +136,80 @@ export class ProjectionRunner {
   /** Drops every read model and replays the whole log into it. */
   async rebuild(): Promise<void> {
     await this.stop();
-    this.db.transaction(() => this.projections.forEach((p) => this.reset(p))).immediate();
+    for (const p of this.projections) {
+      // Reset against whatever the checkpoint is now, however often another runner moves it.
+      while (!(await this.readModels.reset(p, (await this.readModels.checkpoints()).get(p.name) ?? null)));
+    }
+    this.forgetCache();
     const head = await this.store.headPosition();
-    this.start();
+    await this.start();
     await this.waitFor(head, 10 * 60_000);
   }
 
-  private applyBatch(events: RecordedEvent[]): void {
-    let before: string | null = null;
-    let left: string | null = null;
-    let written: string[] = [];
+  /**
+   * Applies a batch on the checkpoints as they stand, and commits it only if they still stand
+   * there. Answers where to read on from when that is not the batch's end: a projection reset
+   * behind it, or a commit refused because another runner got there first.
+   */
+  private async applyBatch(events: RecordedEvent[]): Promise<void | { resumeAfter: number }> {
+    const last = events[events.length - 1].position;
+    const checkpoints = await this.readModels.checkpoints();
+    const before = checkpointsKey(checkpoints);
+    if (before !== this.cachedAt) this.cache.clear();
+
+    const expected = new Map<string, Checkpoint | null>();
+    const next = new Map<string, Checkpoint>();
     try {
-      this.db.transaction(() => {
-        // Read under the write lock, so nobody can move them between this and our COMMIT.
-        const checkpoints = this.checkpointRows();
-        before = checkpointsKey(checkpoints);
-        if (before !== this.cachedAt) this.cache.clear();
-        const last = events[events.length - 1].position;
-        for (const p of this.projections) {
-          const from = checkpoints.get(p.name)?.position ?? 0;
-          if (from >= last) continue;
-          for (const event of events) if (event.position > from) p.apply(event, this.cache);
-          this.stmts.set.run(p.name, last, p.version);
-          checkpoints.set(p.name, { position: last, version: p.version });
-        }
-        written = this.cache.flush();
-        left = checkpointsKey(checkpoints);
-      }).immediate();
-      this.cachedAt = left;
-      this.queries.advance(before!, left!, written);
+      for (const p of this.projections) {
+        const cp = checkpoints.get(p.name) ?? null;
+        const from = cp?.position ?? 0;
+        // Reset (or rebuilt) since we read past it: the events between are not in this batch.
+        if (from < this.cursor) return this.resumeFrom(checkpoints);
+        if (from >= last) continue;
+        for (const event of events) if (event.position > from) await p.apply(event, this.cache);
+        expected.set(p.name, cp);
+        next.set(p.name, { position: last, version: p.version });
+      }
+      const changes = this.cache.takeChanges();
+      if (next.size > 0 && !(await this.readModels.commit({ expected, next, changes }))) {
+        return this.resumeFrom(await this.readModels.checkpoints());
+      }
+      const after = new Map(checkpoints);
+      for (const [name, cp] of next) after.set(name, cp);
+      this.cachedAt = checkpointsKey(after);
+      this.queries.advance(before, this.cachedAt, changes.map((c) => documentKey(c.collection, c.id)));
+      this.reached(this.lowest(after));
+      this.cursor = last;
+      // Everything in this batch was already applied by another runner: go on from where it is.
+      if (this.applied > last) return this.resumeAt(this.applied);
     } catch (error) {
-      // Rolled back: the cache may hold changes that never reached the file.
-      this.cache.clear();
-      this.cachedAt = null;
+      // Nothing was written: what the batch left in memory must not be built on.
+      this.forgetCache();
       throw error;
     }
-    this.applied = Math.max(this.applied, events[events.length - 1].position);
-    this.releaseWaiters();
   }
 
-  private releaseWaiters(): void {
+  private resumeFrom(checkpoints: Map<string, Checkpoint>): { resumeAfter: number } {
+    this.forgetCache();
+    this.queries.advance(null, checkpointsKey(checkpoints), []);
+    const lowest = this.lowest(checkpoints);
+    this.reached(lowest);
+    return this.resumeAt(lowest);
+  }
+
+  private resumeAt(position: number): { resumeAfter: number } {
+    this.cursor = position;
+    return { resumeAfter: position };
+  }
+
+  private forgetCache(): void {
+    this.cache.clear();
+    this.cachedAt = null;
+  }
+
+  /** Where the store says every projection stands: lower than before when one was reset. */
+  private reached(position: number): void {
+    this.applied = position;
     const ready = this.waiters.filter((w) => w.position <= this.applied);
     if (ready.length === 0) return;
     this.waiters = this.waiters.filter((w) => w.position > this.applied);
@@ -186,39 +219,9 @@ export class ProjectionRunner {
     }
   }
 
-  private checkpoint(p: Projection): { position: number; version: number } {
-    const row = this.stmts.get.get(p.name) as { position: number; version: number } | undefined;
-    return row ?? { position: 0, version: p.version };
+  private lowest(checkpoints: Map<string, Checkpoint>): number {
+    return Math.min(...this.projections.map((p) => checkpoints.get(p.name)?.position ?? 0), Number.MAX_SAFE_INTEGER);
   }
-
-  private lowestCheckpoint(): number {
-    return Math.min(...this.projections.map((p) => this.checkpoint(p).position), Number.MAX_SAFE_INTEGER);
-  }
-
-  private reset(p: Projection): void {
-    this.cache.clear();
-    this.cachedAt = null;
-    for (const c of p.collections) this.docs.clear(c);
-    this.stmts.set.run(p.name, 0, p.version);
-  }
-
-  /** Every checkpoint in the file (any runner's). */
-  private checkpointRows(): Map<string, { position: number; version: number }> {
-    const rows = this.stmts.all.all() as { projection: string; position: number; version: number }[];
-    return new Map(rows.map((r) => [r.projection, { position: r.position, version: r.version }]));
-  }
-
-  private checkpointsNow(): string {
-    return checkpointsKey(this.checkpointRows());
-  }
-}
-
-/** The checkpoints as one comparable string. */
-function checkpointsKey(checkpoints: Map<string, { position: number; version: number }>): string {
-  return [...checkpoints]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([name, c]) => `${name}=${c.position}@${c.version}`)
-    .join(',');
 }
 
 /**
@@ -232,57 +235,71 @@ function checkpointsKey(checkpoints: Map<string, { position: number; version: nu
 class QueryDocuments implements DocumentReader {
   private readonly parsed: LRUCache<string, object>;
   private at: string | null = null;
-  /**
-   * Checked once per run of synchronous code: reads in one run (a request's checks) could not
-   * see anything of ours change in between, and another process's commit landing between two
-   * of them is no different from it landing just after.
-   */
-  private checkedThisRun = false;
+  /** Moves whenever the cache is emptied or changed, so a read that straddled it keeps nothing. */
+  private generation = 0;
+  /** Concurrent reads share one look at the checkpoints. */
+  private looking: Promise<string> | null = null;
 
   constructor(
-    private readonly docs: SqliteDocuments,
-    private readonly checkpoints: () => string,
+    private readonly store: ReadModelStore,
     keep: number,
   ) {
     this.parsed = new LRUCache({ max: keep });
   }
 
-  get<T>(collection: string, id: string): T | undefined {
-    if (!this.checkedThisRun) {
-      const now = this.checkpoints();
-      if (now !== this.at) {
-        this.parsed.clear();
-        this.at = now;
-      }
-      this.checkedThisRun = true;
-      queueMicrotask(() => (this.checkedThisRun = false));
-    }
+  async get<T>(collection: string, id: string): Promise<T | undefined> {
+    const now = await this.checkpointsNow();
+    if (now !== this.at) this.reset(now);
     const k = documentKey(collection, id);
     const hit = this.parsed.get(k);
     if (hit !== undefined) return hit as T;
-    const doc = this.docs.get<T>(collection, id);
+    const generation = this.generation;
+    const doc = await this.store.get<T>(collection, id);
     if (doc !== undefined) {
       // Shared between requests: frozen, so code that changed one would fail loudly, not
       // quietly change what the next request reads.
       deepFreeze(doc);
-      this.parsed.set(k, doc as object);
+      // A batch committed while this read was in flight may have rewritten it: keep it only
+      // if nothing moved meanwhile.
+      if (generation === this.generation) this.parsed.set(k, doc as object);
     }
     return doc;
   }
 
-  list<T>(collection: string): T[] {
-    return this.docs.list<T>(collection);
+  list<T>(collection: string): Promise<T[]> {
+    return this.store.list<T>(collection);
   }
 
-  /** After a batch of ours moved the checkpoints from `before` to `after`, rewriting `written`. */
-  advance(before: string, after: string, written: readonly string[]): void {
-    if (this.at !== before) {
-      this.parsed.clear();
-      this.at = null;
+  /**
+   * After a batch moved the checkpoints from `before` to `after`, rewriting `written` (a null
+   * `before`: someone else moved them).
+   */
+  advance(before: string | null, after: string, written: readonly string[]): void {
+    if (before === null || this.at !== before) {
+      this.reset(after);
       return;
     }
+    this.generation += 1;
     for (const k of written) this.parsed.delete(k);
     this.at = after;
+  }
+
+  private reset(at: string): void {
+    this.parsed.clear();
+    this.generation += 1;
+    this.at = at;
+  }
+
+  private checkpointsNow(): Promise<string> {
+    if (!this.looking) {
+      const looking = this.store.checkpoints().then(checkpointsKey);
+      this.looking = looking;
+      const done = () => {
+        if (this.looking === looking) this.looking = null;
+      };
+      looking.then(done, done);
+    }
+    return this.looking;
   }
 }
 

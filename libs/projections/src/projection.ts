@@ -3,7 +3,8 @@ import type { DocumentStore } from './document-store';
 
 /**
  * A read model fed from the global log. `apply` must be deterministic and depend only on the
- * event and the documents (no clock, no I/O), so a rebuild from zero comes out identical.
+ * event and the documents (no clock, no I/O beyond `docs`), so a rebuild from zero comes out
+ * identical.
  */
 export interface Projection {
   readonly name: string;
@@ -11,7 +12,5 @@ export interface Projection {
   readonly version: number;
   /** Collections this projection owns (cleared on rebuild). */
   readonly collections: readonly string[];
-  apply(event: RecordedEvent, docs: DocumentStore): void;
+  apply(event: RecordedEvent, docs: DocumentStore): Promise<void> | void;
 }
-
-export const PROJECTIONS = Symbol('Projections');

@@ -31,7 +31,7 @@ export const roundsProjection: Projection = {
   name: 'rounds',
   version: 1,
   collections: [ROUNDS],
-  apply(event: RecordedEvent, docs: DocumentStore) {
+  async apply(event: RecordedEvent, docs: DocumentStore) {
     switch (event.type) {
       case 'RoundScheduled': {
         const d = event.data as RoundScheduledData;
@@ -59,24 +59,24 @@ export const roundsProjection: Projection = {
       }
       case 'RoundRescheduled': {
         const d = event.data as RoundRescheduledData;
-        update(docs, d.roundId, event, (r) => ({ ...r, opensAt: d.opensAt, closesAt: d.closesAt, announceAt: d.announceAt }));
+        await update(docs, d.roundId, event, (r) => ({ ...r, opensAt: d.opensAt, closesAt: d.closesAt, announceAt: d.announceAt }));
         return;
       }
       case 'RoundCancelled': {
         const d = event.data as { roundId: string; reason: string; cancelledAt: string };
-        update(docs, d.roundId, event, (r) => ({ ...r, cancelledAt: d.cancelledAt, cancelReason: d.reason }));
+        await update(docs, d.roundId, event, (r) => ({ ...r, cancelledAt: d.cancelledAt, cancelReason: d.reason }));
         return;
       }
       case 'RoundPanelSet': {
         const d = event.data as { roundId: string; members: string[] };
-        update(docs, d.roundId, event, (r) => ({ ...r, panel: d.members }));
+        await update(docs, d.roundId, event, (r) => ({ ...r, panel: d.members }));
         return;
       }
       case 'RoundFundsCommitted':
       case 'RoundFundsReleased': {
         const d = event.data as { roundId: string; amountPence: number };
         const sign = event.type === 'RoundFundsCommitted' ? 1 : -1;
-        update(docs, d.roundId, event, (r) => ({ ...r, committedPence: r.committedPence + sign * d.amountPence }));
+        await update(docs, d.roundId, event, (r) => ({ ...r, committedPence: r.committedPence + sign * d.amountPence }));
         return;
       }
     }
@@ -84,6 +84,6 @@ export const roundsProjection: Projection = {
 };
 
 /** Changes a round that exists, stamping when it last changed. */
-function update(docs: DocumentStore, id: string, event: RecordedEvent, change: (r: RoundView) => RoundView): void {
-  docs.update<RoundView>(ROUNDS, id, (round) => ({ ...change(round), lastChangedAt: event.metadata.occurredAt }));
+async function update(docs: DocumentStore, id: string, event: RecordedEvent, change: (r: RoundView) => RoundView): Promise<void> {
+  await docs.update<RoundView>(ROUNDS, id, (round) => ({ ...change(round), lastChangedAt: event.metadata.occurredAt }));
 }

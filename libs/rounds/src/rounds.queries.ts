@@ -12,20 +12,24 @@ export type RoundResponse = Omit<RoundView, 'scheduledAt' | 'lastChangedAt' | 'c
 export class RoundsQueries {
   constructor(private readonly readModels: ReadModels) {}
 
-  list(now: string): RoundResponse[] {
-    return this.readModels.documents
-      .list<RoundView>(ROUNDS)
+  async list(now: string): Promise<RoundResponse[]> {
+    return (await this.readModels.documents.list<RoundView>(ROUNDS))
       .sort((a, b) => a.opensAt.localeCompare(b.opensAt) || a.id.localeCompare(b.id))
       .map((r) => present(r, now));
   }
 
+  /** Every stored view, panel included: for server-side use, never sent as is. */
+  views(): Promise<RoundView[]> {
+    return this.readModels.documents.list<RoundView>(ROUNDS);
+  }
+
   /** The stored view, panel included: for server-side checks, never sent as is. */
-  view(id: string): RoundView | undefined {
+  view(id: string): Promise<RoundView | undefined> {
     return this.readModels.documents.get<RoundView>(ROUNDS, id);
   }
 
-  get(id: string, now: string): RoundResponse | undefined {
-    const round = this.readModels.documents.get<RoundView>(ROUNDS, id);
+  async get(id: string, now: string): Promise<RoundResponse | undefined> {
+    const round = await this.readModels.documents.get<RoundView>(ROUNDS, id);
     return round && present(round, now);
   }
 }

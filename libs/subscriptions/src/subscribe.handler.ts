@@ -44,7 +44,7 @@ export class SubscribeToRoundAlertsHandler implements ICommandHandler<SubscribeT
     const subscriptionId = subscriptionIdFor(person);
     let email: SealedValue;
     try {
-      email = this.vault.seal(person, input.email.trim());
+      email = await this.vault.seal(person, input.email.trim());
     } catch (error) {
       // Erasure is final for a pseudonym. The caller gets the usual answer, so the response
       // cannot be used to learn that this address was once known and erased.

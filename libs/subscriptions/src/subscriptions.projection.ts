@@ -28,7 +28,7 @@ export const subscriptionsProjection: Projection = {
   name: 'subscriptions',
   version: 1,
   collections: [SUBSCRIPTIONS],
-  apply(event: RecordedEvent, docs: DocumentStore) {
+  async apply(event: RecordedEvent, docs: DocumentStore) {
     switch (event.type) {
       case 'SubscribedToRoundAlerts': {
         const d = event.data as SubscribedToRoundAlertsData;
@@ -45,12 +45,12 @@ export const subscriptionsProjection: Projection = {
       }
       case 'SubscriptionZonesChanged': {
         const d = event.data as SubscriptionZonesChangedData;
-        docs.update<SubscriptionView>(SUBSCRIPTIONS, d.subscriptionId, (doc) => ({ ...doc, zones: d.zones }));
+        await docs.update<SubscriptionView>(SUBSCRIPTIONS, d.subscriptionId, (doc) => ({ ...doc, zones: d.zones }));
         return;
       }
       case 'UnsubscribedFromRoundAlerts': {
         const d = event.data as UnsubscribedFromRoundAlertsData;
-        docs.update<SubscriptionView>(SUBSCRIPTIONS, d.subscriptionId, (doc) => ({ ...doc, active: false, unsubscribedAt: d.at }));
+        await docs.update<SubscriptionView>(SUBSCRIPTIONS, d.subscriptionId, (doc) => ({ ...doc, active: false, unsubscribedAt: d.at }));
         return;
       }
     }

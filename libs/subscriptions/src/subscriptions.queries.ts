@@ -29,13 +29,13 @@ export class SubscriptionsQueries {
    * Active subscribers who asked for all zones or for at least one of `zoneIds` (a round's
    * zones), with their address opened. Erased people are left out: their key is gone.
    */
-  activeFor(zoneIds: readonly string[]): ActiveSubscriber[] {
+  async activeFor(zoneIds: readonly string[]): Promise<ActiveSubscriber[]> {
     const wanted = new Set(zoneIds);
     const result: ActiveSubscriber[] = [];
-    for (const s of this.readModels.documents.list<SubscriptionView>(SUBSCRIPTIONS)) {
+    for (const s of await this.readModels.documents.list<SubscriptionView>(SUBSCRIPTIONS)) {
       if (!s.active) continue;
       if (s.zones.length > 0 && !s.zones.some((z) => wanted.has(z))) continue;
-      const email = this.openEmail(s);
+      const email = await this.openEmail(s);
       if (email === null) continue;
       result.push({
         subscriptionId: s.id,
@@ -48,13 +48,13 @@ export class SubscriptionsQueries {
     return result;
   }
 
-  get(subscriptionId: string): SubscriptionView | undefined {
+  get(subscriptionId: string): Promise<SubscriptionView | undefined> {
     return this.readModels.documents.get<SubscriptionView>(SUBSCRIPTIONS, subscriptionId);
   }
 
-  private openEmail(s: SubscriptionView): string | null {
+  private async openEmail(s: SubscriptionView): Promise<string | null> {
     try {
-      return this.vault.open(s.email);
+      return await this.vault.open(s.email);
     } catch (error) {
       // One damaged record must not stop an alert run to everyone else; the id is pseudonymous.
       if (error instanceof SealedValueCorruptError) {

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ApplicationsQueries } from '@pz/applications';
 import { APP_CONFIG, AppConfig } from '@pz/platform';
-import { RoundsQueries, ZonesCatalogue } from '@pz/rounds';
+import { RoundsQueries, RoundView, ZonesCatalogue } from '@pz/rounds';
 import { summarise, SummaryReport } from './domain/summary';
 import { Grant360, Package360, Publisher, publishedGrants, toCsv, toPackage } from './domain/three-sixty-giving';
 import { TRANSPARENCY_CONFIG, TransparencyConfig } from './transparency.config';
@@ -21,27 +21,35 @@ export class TransparencyService {
     this.publisher = { prefix: config.prefix, funder: config.funder, publicUrl: app.publicUrl.replace(/\/+$/, '') };
   }
 
-  grants(): Grant360[] {
-    return publishedGrants(this.applications.all(), this.publisher, {
-      round: (id) => this.rounds.view(id),
+  async grants(): Promise<Grant360[]> {
+    const rounds = await this.roundsById();
+    return publishedGrants(await this.applications.all(), this.publisher, {
+      round: (id) => rounds.get(id),
       zone: (id) => this.zones.zones.find((z) => z.id === id),
     });
   }
 
-  package(): Package360 {
-    return toPackage(this.grants(), this.publisher);
+  async package(): Promise<Package360> {
+    return toPackage(await this.grants(), this.publisher);
   }
 
-  csv(): string {
-    return toCsv(this.grants());
+  async csv(): Promise<string> {
+    return toCsv(await this.grants());
   }
 
-  summary(financialYear: string): SummaryReport {
+  async summary(financialYear: string): Promise<SummaryReport> {
+    const rounds = await this.roundsById();
     return summarise({
       financialYear,
-      applications: this.applications.all(),
-      financialYearOfRound: (id) => this.rounds.view(id)?.financialYear,
+      applications: await this.applications.all(),
+      financialYearOfRound: (id) => rounds.get(id)?.financialYear,
       zones: this.zones.zones,
     });
+  }
+
+  /** Every round, for the pure functions that look rounds up by id. */
+  private async roundsById(): Promise<Map<string, RoundView>> {
+    const rounds = await this.rounds.views();
+    return new Map(rounds.map((r) => [r.id, r]));
   }
 }

@@ -48,13 +48,13 @@ export class ApplicationsController {
     return this.view(applicationId, user);
   }
 
-  private view(id: string, user: AuthUser): ApplicationView {
-    const doc = this.queries.doc(id);
-    if (!doc || !this.queries.canSee(user, doc)) throw new NotFoundException(`Application ${id} not found`);
+  private async view(id: string, user: AuthUser): Promise<ApplicationView> {
+    const doc = await this.queries.doc(id);
+    if (!doc || !(await this.queries.canSee(user, doc))) throw new NotFoundException(`Application ${id} not found`);
     return this.queries.present(doc, user);
   }
 
-  private seal(email: string): SealedContact {
+  private seal(email: string): Promise<SealedContact> {
     return this.vault.seal(this.vault.personIdFor(email), email.trim());
   }
 
@@ -62,7 +62,7 @@ export class ApplicationsController {
   @RevisionEtag()
   @Roles('applicant')
   @ApiOperation({ summary: "Open a draft application in a round, for the caller's organisation (applicant)" })
-  open(
+  async open(
     @Param('roundId', ID) roundId: string,
     @Body() body: OpenApplicationDto,
     @Ctx() ctx: CommandContext,
@@ -80,7 +80,7 @@ export class ApplicationsController {
         org: user.org!,
         openedBy: user.sub,
         details,
-        contact: this.seal(email),
+        contact: await this.seal(email),
       },
       ctx,
       user,
@@ -91,7 +91,7 @@ export class ApplicationsController {
   @RevisionEtag()
   @Roles('applicant')
   @ApiOperation({ summary: 'Edit a draft of your organisation (applicant)' })
-  edit(
+  async edit(
     @Param('id', ID) id: string,
     @Body() body: EditApplicationDto,
     @Ctx() ctx: CommandContext,
@@ -105,7 +105,7 @@ export class ApplicationsController {
         applicationId: id,
         org: user.org!,
         changes: changes as Partial<ApplicationDetails>,
-        ...(contactEmail ? { contact: this.seal(contactEmail) } : {}),
+        ...(contactEmail ? { contact: await this.seal(contactEmail) } : {}),
       },
       ctx,
       user,
@@ -134,7 +134,7 @@ export class ApplicationsController {
   @Get('applications')
   @Roles('applicant', 'panel', 'staff', 'auditor')
   @ApiOperation({ summary: "Applications you may see: applicants their organisation's; panel their rounds' submitted ones minus conflicts; staff and auditors all" })
-  list(@CurrentUser() user: AuthUser): ApplicationView[] {
+  list(@CurrentUser() user: AuthUser): Promise<ApplicationView[]> {
     return this.queries.visibleTo(user);
   }
 
@@ -142,7 +142,7 @@ export class ApplicationsController {
   @RevisionEtag()
   @Roles('applicant', 'panel', 'staff', 'auditor')
   @ApiOperation({ summary: 'One application with status, amounts, conditions and timeline (404 if you may not see it)' })
-  get(@Param('id', ID) id: string, @CurrentUser() user: AuthUser): ApplicationView {
+  get(@Param('id', ID) id: string, @CurrentUser() user: AuthUser): Promise<ApplicationView> {
     return this.view(id, user);
   }
 

@@ -15,14 +15,14 @@ export class RankingController {
   @ApiOperation({
     summary: "Applications by mean weighted score with each member's total and the spread (staff; panel members of this round, without applications they are conflicted on)",
   })
-  ranking(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() user: AuthUser): Ranking {
-    const round = this.queries.round(id);
+  async ranking(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() user: AuthUser): Promise<Ranking> {
+    const round = await this.queries.round(id);
     if (!round) throw new NotFoundException(`Round ${id} not found`);
     const isStaff = user.roles.includes('staff');
     if (!isStaff && !round.panel.includes(user.sub)) {
       throw new ForbiddenException("Only staff and this round's panel can see its ranking");
     }
-    const docs = this.queries.all().filter((d) => isStaff || !d.conflicts.includes(user.sub));
+    const docs = (await this.queries.all()).filter((d) => isStaff || !d.conflicts.includes(user.sub));
     return rankApplications(id, round.criteria, docs);
   }
 }

@@ -18,7 +18,7 @@ import { Inject } from '@nestjs/common';
 import { ApplicationsQueries } from '@pz/applications';
 import { AuthUser, CurrentUser, Roles } from '@pz/platform';
 import { AuditService } from '../audit.service';
-import { parseHead } from '../verify/verify-chain';
+import { parseHead } from '@pz/event-store';
 
 const STREAM_ID = /^[A-Za-z0-9._-]{1,200}$/;
 
@@ -89,7 +89,7 @@ export class AuditController {
     if (Number.isNaN(instant)) throw new BadRequestException(['at must be an ISO 8601 date-time']);
     const doc = await this.audit.applicationAt(id, new Date(instant).toISOString());
     if (!doc) throw new NotFoundException(`Application ${id} did not exist at ${at}`);
-    return { at: new Date(instant).toISOString(), application: this.applications.present(doc, user, new Date(instant).toISOString()) };
+    return { at: new Date(instant).toISOString(), application: await this.applications.present(doc, user, new Date(instant).toISOString()) };
   }
 
   @Get('applications/:id/scoring-views')
@@ -99,7 +99,9 @@ export class AuditController {
   async scoringViews(@Param('id', new ParseUUIDPipe()) id: string, @Query('member') member: string | undefined, @CurrentUser() user: AuthUser) {
     if (!member) throw new BadRequestException(['member is required']);
     const views = await this.audit.scoringViews(id, member);
-    return views.map((v) => ({ ...v, application: v.application && this.applications.present(v.application, user, v.scoredAt) }));
+    return Promise.all(
+      views.map(async (v) => ({ ...v, application: v.application && (await this.applications.present(v.application, user, v.scoredAt)) })),
+    );
   }
 
   @Post('replay')

@@ -44,6 +44,7 @@ import {
 } from '../event-store';
 import { followLog, waitForAppendOrPoll } from '../follow-log';
 import { chainHash, GENESIS_HASH, HashedFields } from '../hash-chain';
+import { verifyStreamChains, VerifyReport } from '../verify-chain';
 
 /** The part of the gRPC client this adapter uses, so tests can hand in a stand-in. */
 export type EsdbClient = Pick<
@@ -445,6 +446,20 @@ export class EsdbEventStore implements EventStore {
       );
     } catch (error) {
       throw toStoreError(error);
+    }
+  }
+
+  /** EventStoreDB's chain runs per stream (docs/design/hash-chain.md): checked over the whole log, page by page. */
+  async verifyChain(): Promise<VerifyReport> {
+    return verifyStreamChains(this.wholeLog(), esdbHashInput);
+  }
+
+  private async *wholeLog(): AsyncIterable<RecordedEvent> {
+    for (let after = 0; ; ) {
+      const page = await this.readAll({ after, maxCount: READ_ALL_PAGE });
+      if (page.length === 0) return;
+      yield* page;
+      after = page[page.length - 1].position;
     }
   }
 

@@ -105,7 +105,7 @@ describe('SQLite event store specifics', () => {
 
   it('takes appends from two processes on one file without losing or duplicating any', async () => {
     const path = join(dir, 'shared.sqlite');
-    new SqliteEventStore({ path }).close();
+    await new SqliteEventStore({ path }).close();
     const script = join(__dirname, 'testing', 'append-worker.ts');
     const perProcess = 150;
     await Promise.all(

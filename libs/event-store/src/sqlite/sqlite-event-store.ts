@@ -20,6 +20,9 @@ import {
 import { chainHash, GENESIS_HASH } from '../hash-chain';
 import { migrate } from './migrations';
 import { followLog, waitForAppendOrPoll } from '../follow-log';
+import { ChainAnchors, verifyGlobalChain, VerifyReport } from '../verify-chain';
+import { COLUMNS, EventRow, fromEventRow } from './event-rows';
+import { sqliteLinks, verifySqliteChain } from './sqlite-chain';
 
 export interface SqliteEventStoreOptions {
   path: string;
@@ -74,7 +77,7 @@ export class SqliteEventStore implements EventStore {
   /** Made once: better-sqlite3 prepares BEGIN/COMMIT/ROLLBACK for every transaction() call. */
   private readonly writeGroup;
 
-  constructor(options: SqliteEventStoreOptions) {
+  constructor(private readonly options: SqliteEventStoreOptions) {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
     this.db = new Database(options.path);
     this.db.pragma('journal_mode = WAL');
@@ -315,6 +318,12 @@ export class SqliteEventStore implements EventStore {
     return new Promise((resolve, reject) => this.enqueue({ kind: 'checkpoint', name, position, resolve, reject }));
   }
 
+  async verifyChain(anchors: ChainAnchors = {}): Promise<VerifyReport> {
+    if (this.options.path !== ':memory:') return verifySqliteChain(this.options.path, anchors);
+    // No file another connection could open: the rows as stored, read all at once.
+    return verifyGlobalChain([...sqliteLinks(this.db)], anchors);
+  }
+
   async ping(): Promise<void> {
     this.db.prepare('SELECT 1').get();
   }
@@ -326,51 +335,6 @@ export class SqliteEventStore implements EventStore {
     this.appended.emit('appended');
     this.db.close();
   }
-}
-
-/** The columns of the events table, in the order an EventRow holds them. */
-const COLUMNS = 'position, id, stream_id, revision, type, data, metadata, recorded_at, prev_hash, hash';
-
-/** One row of the events table as stored, read raw (an array in COLUMNS order). */
-export type EventRow = [
-  position: number,
-  id: string,
-  streamId: string,
-  revision: number,
-  type: string,
-  data: string,
-  metadata: string,
-  recordedAt: string,
-  prevHash: string,
-  hash: string,
-];
-
-/**
- * Every row of the events table exactly as stored, in position order, one at a time (memory
- * stays flat). It takes any handle on the file: audit verification opens its own (read-only) and
- * reads the rows this way rather than through the adapter, so nothing can smooth over an edit.
- */
-export function iterateEventRows(db: Database.Database): IterableIterator<EventRow> {
-  return db.prepare(`SELECT ${COLUMNS} FROM events ORDER BY position`).raw().iterate() as IterableIterator<EventRow>;
-}
-
-/**
- * A row's fields under their event names, with `parse` reading the data and metadata columns:
- * JSON.parse for the adapter; audit verification passes one that keeps unparseable text.
- */
-export function fromEventRow<P>(row: EventRow, parse: (text: string) => P) {
-  return {
-    id: row[1],
-    streamId: row[2],
-    revision: row[3],
-    position: row[0],
-    type: row[4],
-    data: parse(row[5]),
-    metadata: parse(row[6]),
-    recordedAt: row[7],
-    prevHash: row[8],
-    hash: row[9],
-  };
 }
 
 /** A stream's rows by one of two statements: the whole stream (the common case, no range) or a range. */

@@ -37,8 +37,8 @@ export class MonitoringController {
   private async run(request: ApplicationRequest, ctx: CommandContext, user: AuthUser): Promise<ApplicationView> {
     const { applicationId, position } = await runApplicationCommand(this.commands, request, ctx);
     await this.readModels.waitFor(position);
-    const doc = this.queries.doc(applicationId);
-    if (!doc || !this.queries.canSee(user, doc)) throw new NotFoundException(`Application ${applicationId} not found`);
+    const doc = await this.queries.doc(applicationId);
+    if (!doc || !(await this.queries.canSee(user, doc))) throw new NotFoundException(`Application ${applicationId} not found`);
     return this.queries.present(doc, user, ctx.now);
   }
 
@@ -81,10 +81,9 @@ export class MonitoringController {
   @Get('monitoring/rag')
   @Roles('staff')
   @ApiOperation({ summary: 'Every awarded, unclosed grant with its RAG rating, reason, next due and overdue items, worst first (staff)' })
-  board(): RagBoardEntry[] {
+  async board(): Promise<RagBoardEntry[]> {
     const now = new Date().toISOString();
-    return this.queries
-      .all()
+    return (await this.queries.all())
       .filter((d) => d.status === 'awarded')
       .map((d) => {
         const { nextDue, overdue } = dueItems(d, now);

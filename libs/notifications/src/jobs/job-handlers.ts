@@ -60,10 +60,10 @@ export class JobHandlers {
 
   /** Fans a round notice out to one mail job per subscriber, so each send retries on its own. */
   private async roundNotice(kind: RoundNotice, data: Record<string, string>, now: string): Promise<JobOutcome> {
-    const round = this.rounds.view(data.roundId);
+    const round = await this.rounds.view(data.roundId);
     const stale = this.noticeIsStale(kind, round, data.at, now);
     if (stale) return { skipped: stale };
-    const subscribers = this.subscriptions.activeFor(round!.zones);
+    const subscribers = await this.subscriptions.activeFor(round!.zones);
     const jobs: PlannedJob[] = subscribers.map((s) => ({
       name: 'subscriber-mail',
       id: `mail.${kind}.${round!.id}.${Date.parse(data.at)}.${s.subscriptionId}`,
@@ -87,12 +87,12 @@ export class JobHandlers {
 
   private async subscriberMail(id: string, data: Record<string, string>, now: string): Promise<JobOutcome> {
     const kind = data.kind as RoundNotice;
-    const round = this.rounds.view(data.roundId);
+    const round = await this.rounds.view(data.roundId);
     const stale = this.noticeIsStale(kind, round, data.at, now);
     if (stale) return { skipped: stale };
-    const subscription = this.subscriptions.get(data.subscriptionId);
+    const subscription = await this.subscriptions.get(data.subscriptionId);
     if (!subscription?.active) return { skipped: 'unsubscribed' };
-    const email = this.vault.open(subscription.email);
+    const email = await this.vault.open(subscription.email);
     if (email === null) return { skipped: 'person erased' };
     const names = round!.zones.map((z) => this.zones.zones.find((zone) => zone.id === z)?.name ?? z);
     const roundUrl = `${this.config.publicUrl}/rounds/${round!.id}`;
@@ -110,13 +110,13 @@ export class JobHandlers {
   }
 
   private async granteeReminder(id: string, data: Record<string, string>, now: string): Promise<JobOutcome> {
-    const doc = this.applications.doc(data.applicationId);
+    const doc = await this.applications.doc(data.applicationId);
     if (!doc || doc.status !== 'awarded') return { skipped: 'not an open grant' };
     if (data.itemKey in doc.filed) return { skipped: 'already filed' };
     const item = doc.schedule.find((i) => i.key === data.itemKey);
     if (!item || item.dueAt !== data.dueAt) return { skipped: 'no longer due then' };
     if (now > item.dueAt) return { skipped: 'already overdue: the RAG checks take over' };
-    const email = doc.contact ? this.vault.open(doc.contact) : null;
+    const email = doc.contact ? await this.vault.open(doc.contact) : null;
     if (!email) return { skipped: 'no contact address (erased or never given)' };
     const outcome = await this.mail.sendOnce(
       {
@@ -136,7 +136,7 @@ export class JobHandlers {
   }
 
   private async ragCheck(data: Record<string, string>, now: string): Promise<JobOutcome> {
-    const doc = this.applications.doc(data.applicationId);
+    const doc = await this.applications.doc(data.applicationId);
     if (!doc || doc.status !== 'awarded') return { skipped: 'not an open grant' };
     await runApplicationCommand(this.commands, { type: 'EvaluateRag', applicationId: data.applicationId }, this.systemContext(now, `rag-check.${data.applicationId}`));
     return { done: 'evaluated' };
@@ -144,7 +144,7 @@ export class JobHandlers {
 
   private async ragAlert(id: string, data: Record<string, string>, now: string): Promise<JobOutcome> {
     if (this.config.staffAlertEmails.length === 0) return { skipped: 'STAFF_ALERT_EMAILS is empty' };
-    const doc = this.applications.doc(data.applicationId);
+    const doc = await this.applications.doc(data.applicationId);
     if (!doc) return { skipped: 'application not found' };
     let sent = 0;
     for (const to of this.config.staffAlertEmails) {

@@ -78,11 +78,11 @@ export class WorkRunner implements OnApplicationBootstrap, BeforeApplicationShut
   async sweep(now = new Date().toISOString()): Promise<{ readded: number }> {
     const policy = planningPolicy(this.config);
     const jobs: PlannedJob[] = [];
-    for (const round of this.rounds.list(now)) {
+    for (const round of await this.rounds.list(now)) {
       if (round.status === 'cancelled' || round.status === 'closed') continue;
       jobs.push(...roundNoticeJobs({ roundId: round.id, announceAt: round.announceAt, opensAt: round.opensAt, closesAt: round.closesAt }, policy));
     }
-    for (const doc of this.applications.all()) {
+    for (const doc of await this.applications.all()) {
       if (doc.status !== 'awarded') continue;
       const open = doc.schedule.filter((i) => !(i.key in doc.filed));
       jobs.push(...monitoringJobs(doc.id, open, policy));

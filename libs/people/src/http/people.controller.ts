@@ -41,9 +41,9 @@ export class PeopleController {
   @HttpCode(200)
   @Roles('staff')
   @ApiOperation({ summary: "Find the pseudonymous person id for an email address, to act on an erasure request (staff)" })
-  lookup(@Body() body: LookupPersonDto): { personId: string; known: boolean; erased: boolean } {
+  async lookup(@Body() body: LookupPersonDto): Promise<{ personId: string; known: boolean; erased: boolean }> {
     const personId = this.vault.personIdFor(body.email);
-    return { personId, known: this.vault.isKnown(personId), erased: this.vault.isErased(personId) };
+    return { personId, known: await this.vault.isKnown(personId), erased: await this.vault.isErased(personId) };
   }
 
   @Post(':id/erase')
@@ -51,15 +51,15 @@ export class PeopleController {
   @Roles('staff')
   @ApiOperation({ summary: "Erase a person's personal data everywhere by destroying their key; history and hashes stay valid (staff)" })
   async erase(@Param('id') id: string, @Body() body: ErasePersonDto, @Ctx() ctx: CommandContext) {
-    if (!PERSON_ID.test(id) || !this.vault.isKnown(id)) throw new NotFoundException(`Person ${id} not found`);
-    if (this.vault.isErased(id)) return { personId: id, erased: true, alreadyErased: true };
+    if (!PERSON_ID.test(id) || !(await this.vault.isKnown(id))) throw new NotFoundException(`Person ${id} not found`);
+    if (await this.vault.isErased(id)) return { personId: id, erased: true, alreadyErased: true };
     // Record first: an erasure must never happen without its audit record.
     await this.store.append(
       `person-${id}`,
       toNewEvents([{ type: 'PersonalDataErased', data: { person: id, reason: body.reason.trim(), erasedAt: ctx.now } }], ctx),
       'any',
     );
-    this.vault.erase(id);
+    await this.vault.erase(id);
     return { personId: id, erased: true, alreadyErased: false };
   }
 }

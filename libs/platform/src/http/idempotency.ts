@@ -7,20 +7,13 @@ import {
   Injectable,
   UnprocessableEntityException,
 } from '@nestjs/common';
-import type Database from 'better-sqlite3';
 import canonicalize from 'canonicalize';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthenticatedRequest } from '../auth/auth-user';
-import { READ_MODEL_DB } from '../store/read-models.service';
+import { IDEMPOTENCY_RECORDS, IdempotencyRecords } from '../idempotency/idempotency-records';
 import { WRITE_METHODS } from './body-contract';
 
 const KEY = /^[\x21-\x7e]{1,200}$/;
-
-interface StoredAnswer {
-  request_hash: string;
-  status: number;
-  body: string;
-}
 
 /** What a request running under an Idempotency-Key carries from the guard to the hooks. */
 interface KeyedRequest {
@@ -56,20 +49,8 @@ export class StoredAnswerReplay {
 @Injectable()
 export class IdempotencyKeys implements CanActivate {
   private readonly inFlight = new Map<string, Promise<void>>();
-  private readonly stmts;
 
-  constructor(@Inject(READ_MODEL_DB) db: Database.Database) {
-    db.exec(`CREATE TABLE IF NOT EXISTS idempotency_keys (
-      scope TEXT NOT NULL, key TEXT NOT NULL, request_hash TEXT NOT NULL,
-      status INTEGER NOT NULL, body TEXT NOT NULL, created_at TEXT NOT NULL,
-      PRIMARY KEY (scope, key))`);
-    this.stmts = {
-      get: db.prepare('SELECT request_hash, status, body FROM idempotency_keys WHERE scope = ? AND key = ?'),
-      put: db.prepare(
-        'INSERT OR IGNORE INTO idempotency_keys (scope, key, request_hash, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-      ),
-    };
-  }
+  constructor(@Inject(IDEMPOTENCY_RECORDS) private readonly records: IdempotencyRecords) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
@@ -86,9 +67,9 @@ export class IdempotencyKeys implements CanActivate {
     const slot = `${scope}\u0000${key}`;
     // Wait out a duplicate in flight; it has stored its answer (or failed) by the time it settles.
     for (let earlier = this.inFlight.get(slot); earlier; earlier = this.inFlight.get(slot)) await earlier;
-    const stored = this.stmts.get.get(scope, key) as StoredAnswer | undefined;
+    const stored = await this.records.find(scope, key);
     if (stored) {
-      if (stored.request_hash !== requestHash) {
+      if (stored.requestHash !== requestHash) {
         throw new UnprocessableEntityException(
           'This Idempotency-Key was already used for a different request; use a new key for a new request',
         );
@@ -115,14 +96,19 @@ export class IdempotencyKeys implements CanActivate {
    * answers (the HTML page of a one-click unsubscribe) are not kept: a repeat runs again, which
    * such routes take in their stride, rather than getting the page back labelled as JSON.
    */
-  readonly keepAnswer = (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: null, payload: unknown) => void): void => {
+  readonly keepAnswer = async (request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> => {
     const keyed = (request as WithKey)[KEYED];
-    const json = /^application\/json\b/i.test(String(reply.getHeader('content-type') ?? ''));
-    if (keyed && json && reply.statusCode >= 200 && reply.statusCode < 300 && (typeof payload === 'string' || Buffer.isBuffer(payload))) {
-      this.stmts.put.run(keyed.scope, keyed.key, keyed.requestHash, reply.statusCode, payload.toString(), new Date().toISOString());
+    if (!keyed) return payload;
+    try {
+      const json = /^application\/json\b/i.test(String(reply.getHeader('content-type') ?? ''));
+      if (json && reply.statusCode >= 200 && reply.statusCode < 300 && (typeof payload === 'string' || Buffer.isBuffer(payload))) {
+        const answer = { requestHash: keyed.requestHash, status: reply.statusCode, body: payload.toString() };
+        await this.records.keep(keyed.scope, keyed.key, answer, new Date().toISOString());
+      }
+    } finally {
+      keyed.settle();
     }
-    keyed?.settle();
-    done(null, payload);
+    return payload;
   };
 
   /** For onResponse: whatever the answer was, duplicates waiting may go on. */

@@ -15,15 +15,31 @@ export function openEventStore(config: AppConfig): EventStore {
 }
 
 /**
- * Read models live in SQLite in both modes: with the embedded store in the same file as the
- * events (one file to back up), with EventStoreDB in a local file that can be rebuilt at will.
+ * The SQLite file's connections for everything beside the events. With the embedded store it is
+ * the same file as the events (one file to back up); with EventStoreDB a local file that is NOT
+ * disposable, because it holds the personal-data keys.
  */
-export function openReadModelDatabase(config: AppConfig): Database.Database {
+export interface SqliteConnections {
+  /** Read models and idempotency records: rebuildable or short-lived, so no fsync per commit. */
+  readModels: Database.Database;
+  /** Records as durable as the events (personal-data keys): an fsync per commit, as the event store. */
+  records: Database.Database;
+}
+
+export const SQLITE_CONNECTIONS = Symbol('SqliteConnections');
+
+export function openSqliteConnections(config: AppConfig): SqliteConnections {
   mkdirSync(dirname(config.sqlitePath), { recursive: true });
-  const db = new Database(config.sqlitePath);
-  db.pragma('journal_mode = WAL');
-  db.pragma('busy_timeout = 5000');
-  // Read models are rebuildable from the log, so they need not pay for a full fsync per batch.
-  db.pragma('synchronous = NORMAL');
-  return db;
+  const open = (synchronous: 'NORMAL' | 'FULL') => {
+    const db = new Database(config.sqlitePath);
+    db.pragma('journal_mode = WAL');
+    db.pragma('busy_timeout = 5000');
+    db.pragma(`synchronous = ${synchronous}`);
+    return db;
+  };
+  return { readModels: open('NORMAL'), records: open('FULL') };
+}
+
+export function closeSqliteConnections(connections: SqliteConnections): void {
+  for (const db of [connections.readModels, connections.records]) if (db.open) db.close();
 }

@@ -1,9 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import type Database from 'better-sqlite3';
 import { EVENT_STORE, EventStore } from '@pz/event-store';
-import { DocumentReader, Projection, ProjectionRunner, ProjectionStatus } from '@pz/projections';
-
-export const READ_MODEL_DB = Symbol('ReadModelDatabase');
+import { DocumentReader, Projection, ProjectionRunner, ProjectionStatus, READ_MODEL_STORE, ReadModelStore } from '@pz/projections';
 
 /**
  * The process's read models: feature modules register their projections while the app
@@ -17,7 +14,7 @@ export class ReadModels implements OnApplicationBootstrap, BeforeApplicationShut
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(READ_MODEL_DB) private readonly db: Database.Database,
+    @Inject(READ_MODEL_STORE) readonly readModelStore: ReadModelStore,
   ) {}
 
   register(projection: Projection): void {
@@ -34,11 +31,11 @@ export class ReadModels implements OnApplicationBootstrap, BeforeApplicationShut
     return this.active().documents;
   }
 
-  onApplicationBootstrap(): void {
-    this.runner = new ProjectionRunner(this.store, this.db, this.projections, {
+  async onApplicationBootstrap(): Promise<void> {
+    this.runner = new ProjectionRunner(this.store, this.readModelStore, this.projections, {
       onError: (error) => this.logger.error(`Projection batch failed and will be retried: ${String(error)}`),
     });
-    this.runner.start();
+    await this.runner.start();
   }
 
   /** Before the stores close: let the batch in flight finish. */

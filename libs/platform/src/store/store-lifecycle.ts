@@ -1,18 +1,20 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
-import type Database from 'better-sqlite3';
 import { EVENT_STORE, EventStore } from '@pz/event-store';
-import { READ_MODEL_DB } from './read-models.service';
+import { READ_MODEL_STORE, ReadModelStore } from '@pz/projections';
+import { closeSqliteConnections, SQLITE_CONNECTIONS, SqliteConnections } from './open-stores';
 
 /** Closes the stores last, after projections and workers have stopped. */
 @Injectable()
 export class StoreLifecycle implements OnApplicationShutdown {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(READ_MODEL_DB) private readonly db: Database.Database,
+    @Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore,
+    @Inject(SQLITE_CONNECTIONS) private readonly connections: SqliteConnections,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
     await this.store.close();
-    if (this.db.open) this.db.close();
+    await this.readModels.close();
+    closeSqliteConnections(this.connections);
   }
 }

@@ -24,7 +24,7 @@ export class RoundsController {
   private async run(request: RoundRequest, ctx: CommandContext): Promise<RoundResponse> {
     const { roundId, position } = await this.commands.execute(new RunRoundCommand(request, ctx));
     await this.readModels.waitFor(position);
-    const round = this.queries.get(roundId, ctx.now);
+    const round = await this.queries.get(roundId, ctx.now);
     if (!round) throw new NotFoundException(`Round ${roundId} not found`);
     return round;
   }
@@ -32,7 +32,7 @@ export class RoundsController {
   @Get()
   @Public()
   @ApiOperation({ summary: 'The calendar of grant rounds, earliest opening first (public)' })
-  list(): RoundResponse[] {
+  list(): Promise<RoundResponse[]> {
     return this.queries.list(new Date().toISOString());
   }
 
@@ -41,15 +41,15 @@ export class RoundsController {
   @Header('Content-Type', 'text/calendar; charset=utf-8')
   @Header('Content-Disposition', 'inline; filename="people-zones-rounds.ics"')
   @ApiOperation({ summary: 'iCalendar feed of every round: announcement, opening and closing (public)' })
-  calendar(): string {
-    return roundsCalendar(this.queries.list(new Date().toISOString()), this.config.publicUrl);
+  async calendar(): Promise<string> {
+    return roundsCalendar(await this.queries.list(new Date().toISOString()), this.config.publicUrl);
   }
 
   @Get(':id')
   @Public()
   @ApiOperation({ summary: 'One grant round (public)' })
-  get(@Param('id', new ParseUUIDPipe()) id: string): RoundResponse {
-    const round = this.queries.get(id, new Date().toISOString());
+  async get(@Param('id', new ParseUUIDPipe()) id: string): Promise<RoundResponse> {
+    const round = await this.queries.get(id, new Date().toISOString());
     if (!round) throw new NotFoundException(`Round ${id} not found`);
     return round;
   }
@@ -89,6 +89,6 @@ export class RoundsController {
   @ApiOperation({ summary: "Set who may score this round's applications (staff)" })
   async setPanel(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: SetPanelDto, @Ctx() ctx: CommandContext) {
     const round = await this.run({ type: 'SetRoundPanel', roundId: id, members: body.members }, ctx);
-    return { ...round, panel: this.queries.view(id)?.panel ?? [] };
+    return { ...round, panel: (await this.queries.view(id))?.panel ?? [] };
   }
 }

@@ -12,7 +12,7 @@ export class OpenDataController {
   @Get('360giving.json')
   @Public()
   @ApiOperation({ summary: 'Every award as a 360Giving Data Standard 1.4 JSON package, amounts in pounds (public)' })
-  json(): Package360 {
+  json(): Promise<Package360> {
     return this.transparency.package();
   }
 
@@ -22,7 +22,7 @@ export class OpenDataController {
   @Header('Content-Disposition', 'attachment; filename="people-zones-grants-360giving.csv"')
   @ApiProduces('text/csv')
   @ApiOperation({ summary: "Every award with the 360Giving spreadsheet template's column titles, one grant a row (public)" })
-  csv(): string {
+  csv(): Promise<string> {
     return this.transparency.csv();
   }
 }

@@ -17,7 +17,7 @@ export class ReportsController {
     summary:
       'A financial year per People Zone and theme: applications, awards, amount awarded, first-time recipients, RAG counts, and a headline (staff, auditor)',
   })
-  summary(@Query() query: SummaryQueryDto): SummaryReport {
+  summary(@Query() query: SummaryQueryDto): Promise<SummaryReport> {
     return this.transparency.summary(query.financialYear);
   }
 }

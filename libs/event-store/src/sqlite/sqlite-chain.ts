@@ -1,6 +1,20 @@
-import type Database from 'better-sqlite3';
-import { fromEventRow, iterateEventRows } from '@pz/event-store/sqlite/sqlite-event-store';
-import type { ChainLink } from './verify-chain';
+import Database from 'better-sqlite3';
+import { ChainAnchors, ChainLink, furthestSeen, verifyGlobalChain, VerifyReport } from '../verify-chain';
+import { fromEventRow, iterateEventRows } from './event-rows';
+
+/**
+ * Verifies the chain in the file at `path` on a read-only connection of its own: the rows are
+ * read exactly as stored, and an iteration that outlives many turns of the event loop cannot
+ * collide with the service's own statements.
+ */
+export async function verifySqliteChain(path: string, anchors: ChainAnchors = {}): Promise<VerifyReport> {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    return await verifyGlobalChain(sqliteLinks(db), { ...anchors, seenUpTo: furthestSeen(anchors.seenUpTo, highestSeenPosition(db)) });
+  } finally {
+    db.close();
+  }
+}
 
 /** The rows exactly as stored, one at a time (better-sqlite3's iterator keeps memory flat). */
 export function* sqliteLinks(db: Database.Database): IterableIterator<ChainLink> {

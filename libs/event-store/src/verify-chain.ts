@@ -1,4 +1,4 @@
-import { chainHash, GENESIS_HASH, HashedFields } from '@pz/event-store/hash-chain';
+import { chainHash, GENESIS_HASH, HashedFields } from './hash-chain';
 
 /** What verification sees of one stored event: the fields the hash covers, and the hashes. */
 export interface ChainLink extends HashedFields {
@@ -15,6 +15,24 @@ export interface VerifyReport {
   head: { position: number; hash: string };
 }
 
+/** What a verification can hold the log's end against, to catch events removed from the end. */
+export interface ChainAnchors {
+  /** A head recorded earlier (the log must reach it, with this hash if given). */
+  expectHead?: { position: number; hash?: string };
+  /** The highest position some other record (a checkpoint) has already seen. */
+  seenUpTo?: { position: number; by: string };
+}
+
+/** The higher of two `seenUpTo` anchors. */
+export function furthestSeen(
+  a: ChainAnchors['seenUpTo'],
+  b: ChainAnchors['seenUpTo'],
+): ChainAnchors['seenUpTo'] {
+  if (!a) return b;
+  if (!b) return a;
+  return a.position >= b.position ? a : b;
+}
+
 /**
  * Walks a hash-chained global log in position order in constant memory. Each event's hash is
  * recomputed from its content; each must name the previous one's hash; positions must run on
@@ -24,7 +42,7 @@ export interface VerifyReport {
  */
 export async function verifyGlobalChain(
   links: AsyncIterable<ChainLink> | Iterable<ChainLink>,
-  anchors: { expectHead?: { position: number; hash?: string }; seenUpTo?: { position: number; by: string } } = {},
+  anchors: ChainAnchors = {},
 ): Promise<VerifyReport> {
   let prev = { position: 0, hash: GENESIS_HASH };
   let events = 0;

@@ -1,4 +1,4 @@
-import { chainHash, GENESIS_HASH } from '@pz/event-store/hash-chain';
+import { chainHash, GENESIS_HASH } from './hash-chain';
 import { ChainLink, parseHead, verifyGlobalChain, verifyStreamChains } from './verify-chain';
 
 function chain(n: number): ChainLink[] {
