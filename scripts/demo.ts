@@ -7,16 +7,26 @@
 // running on the same file: its projections pick the new events up from the log.
 import { randomUUID } from 'node:crypto';
 import { v5 as uuidv5 } from 'uuid';
-import Database from 'better-sqlite3';
-import { SqliteEventStore } from '../libs/event-store/src';
-import { loadConfig } from '../libs/platform/src/config/environment';
+import { DynamicModule, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { CommandBus } from '@nestjs/cqrs';
+import { EVENT_STORE, EventStore } from '../libs/event-store/src';
+import { AppConfig, loadConfig, PlatformModule } from '../libs/platform/src';
 import type { CommandContext } from '../libs/platform/src/domain/command-context';
-import { deriveSecret, PersonalDataVault, SqlitePersonalDataKeys } from '../libs/people/src';
-import { RoundCommandHandler, RunRoundCommand } from '../libs/rounds/src/round-commands';
-import { ZonesCatalogue } from '../libs/rounds/src/zones-catalogue';
-import { ApplicationCommandHandler, RunApplicationCommand, ApplicationRequest } from '../libs/applications/src/application-commands';
-import { DEFAULT_CRITERIA } from '../libs/rounds/src/domain/round';
-import { ApplicationDetails } from '../libs/applications/src/domain/application';
+import { PeopleModule, PersonalDataVault } from '../libs/people/src';
+import { RoundsModule, ScheduleRoundCommand, SetRoundPanelCommand } from '../libs/rounds/src';
+import { DEFAULT_CRITERIA } from '../libs/rounds/src/domain';
+import {
+  ApplicationDetails,
+  ApplicationsModule,
+  AwardGrantCommand,
+  DeclareConflictCommand,
+  DeclineApplicationCommand,
+  OpenDraftCommand,
+  ScoreApplicationCommand,
+  SubmitApplicationCommand,
+  WithdrawApplicationCommand,
+} from '../libs/applications/src';
 import { pick, seeded } from '../bench/lib/random';
 
 const NS = 'b3a0c1de-5a1f-4c4e-8f7e-2f1d6c0a9e55';
@@ -70,21 +80,26 @@ function context(sub: string, role: CommandContext['actor']['role'], now: string
   return { actor: { sub, role }, now, correlationId: `demo-${randomUUID()}`, causationId: null };
 }
 
+/** The service's own command handlers, stores and vault, without HTTP or the worker. */
+@Module({})
+class DemoModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return { module: DemoModule, imports: [PlatformModule.forRoot({ config }), PeopleModule, RoundsModule, ApplicationsModule] };
+  }
+}
+
 async function main(): Promise<void> {
   const config = loadConfig({ ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'development' });
   if (config.eventStore !== 'sqlite') throw new Error('npm run demo writes into the embedded store (EVENT_STORE=sqlite)');
-  const store = new SqliteEventStore({ path: config.sqlitePath });
-  const db = new Database(config.sqlitePath);
-  db.pragma('busy_timeout = 5000');
-  const vault = new PersonalDataVault(new SqlitePersonalDataKeys(db), { personIdSecret: deriveSecret(config.authJwtSecret, 'person-id') });
+  const nest = await NestFactory.createApplicationContext(DemoModule.forRoot(config), { logger: false, abortOnError: false });
+  const store = nest.get<EventStore>(EVENT_STORE);
+  const vault = nest.get(PersonalDataVault);
+  const bus = nest.get(CommandBus);
   try {
     if ((await store.readStream(MARKER_STREAM)).length > 0) {
       console.log(`The demo year is already in ${config.sqlitePath}; nothing to do.`);
       return;
     }
-    const rounds = new RoundCommandHandler(store, config, new ZonesCatalogue(config));
-    const applications = new ApplicationCommandHandler(store, config);
-    const app = (request: ApplicationRequest, ctx: CommandContext) => applications.execute(new RunApplicationCommand(request, ctx));
 
     let applicationCount = 0;
     let awardedPence = 0;
@@ -92,10 +107,9 @@ async function main(): Promise<void> {
     for (const [index, r] of ROUNDS.entries()) {
       const roundId = id(`round-${r.key}`);
       const scheduledAt = at(r.opensAt, -24 * 40);
-      await rounds.execute(
-        new RunRoundCommand(
+      await bus.execute(
+        new ScheduleRoundCommand(
           {
-            type: 'ScheduleRound',
             roundId,
             name: r.name,
             financialYear: '2024-25',
@@ -111,9 +125,7 @@ async function main(): Promise<void> {
           context('demo-grants-officer', 'staff', scheduledAt),
         ),
       );
-      await rounds.execute(
-        new RunRoundCommand({ type: 'SetRoundPanel', roundId, members: PANEL }, context('demo-grants-officer', 'staff', at(scheduledAt, 2))),
-      );
+      await bus.execute(new SetRoundPanelCommand({ roundId, members: PANEL }, context('demo-grants-officer', 'staff', at(scheduledAt, 2))));
 
       const ids: { applicationId: string; requested: number; org: string }[] = [];
       for (let n = 0; n < 14; n++) {
@@ -135,24 +147,14 @@ async function main(): Promise<void> {
           answers: {},
         };
         const ctx = (hours: number) => context(`demo-${o.org}`, 'applicant', at(openedAt, hours));
-        await app(
-          {
-            type: 'OpenDraft',
-            applicationId,
-            roundId,
-            org: o.org,
-            openedBy: `demo-${o.org}`,
-            details,
-            contact: await vault.seal(vault.personIdFor(o.email), o.email),
-          },
-          ctx(0),
-        );
+        const contact = await vault.seal(vault.personIdFor(o.email), o.email);
+        await bus.execute(new OpenDraftCommand({ applicationId, roundId, org: o.org, openedBy: `demo-${o.org}`, details, contact }, ctx(0)));
         if (n === 13) {
-          await app({ type: 'WithdrawApplication', applicationId, org: o.org, reason: 'Our volunteers could not commit this year' }, ctx(48));
+          await bus.execute(new WithdrawApplicationCommand({ applicationId, org: o.org, reason: 'Our volunteers could not commit this year' }, ctx(48)));
           applicationCount++;
           continue;
         }
-        await app({ type: 'SubmitApplication', applicationId, org: o.org }, ctx(72));
+        await bus.execute(new SubmitApplicationCommand({ applicationId, org: o.org }, ctx(72)));
         ids.push({ applicationId, requested, org: o.org });
         applicationCount++;
       }
@@ -165,17 +167,15 @@ async function main(): Promise<void> {
         for (const member of PANEL) {
           const ctx = context(member, 'panel', at(scoredAt, k));
           if (k === 2 && member === PANEL[2]) {
-            await app({ type: 'DeclareConflict', applicationId: a.applicationId, member, reason: 'I volunteer with this group' }, ctx);
+            await bus.execute(new DeclareConflictCommand({ applicationId: a.applicationId, member, reason: 'I volunteer with this group' }, ctx));
             continue;
           }
           const scores = Object.fromEntries(
             DEFAULT_CRITERIA.map((c) => [c.key, Math.max(0, Math.min(5, Math.round(1 + quality * 3.5 + (rand() - 0.5) * 1.5)))]),
           );
-          const result = await app(
-            { type: 'ScoreApplication', applicationId: a.applicationId, member, scores, comment: pick(rand, ['Clear local need.', 'Good partnership.', 'Budget could be clearer.', 'Strong sustainability plan.']) },
-            ctx,
-          );
-          totals.set(a.applicationId, (totals.get(a.applicationId) ?? 0) + (result.weightedTotal ?? 0));
+          const comment = pick(rand, ['Clear local need.', 'Good partnership.', 'Budget could be clearer.', 'Strong sustainability plan.']);
+          const result = await bus.execute(new ScoreApplicationCommand({ applicationId: a.applicationId, member, scores, comment }, ctx));
+          totals.set(a.applicationId, (totals.get(a.applicationId) ?? 0) + result.weightedTotal);
         }
       }
 
@@ -187,15 +187,13 @@ async function main(): Promise<void> {
         const amount = Math.min(a.requested, 1_000_000);
         const ctx = context('demo-grants-officer', 'staff', at(decidedAt, k));
         if (k < 10 && amount <= remaining) {
-          await app({ type: 'AwardGrant', applicationId: a.applicationId, amountPence: amount, note: 'Agreed by the steering groups' }, ctx);
+          await bus.execute(new AwardGrantCommand({ applicationId: a.applicationId, amountPence: amount, note: 'Agreed by the steering groups' }, ctx));
           remaining -= amount;
           awardedPence += amount;
           awards++;
         } else {
-          await app(
-            { type: 'DeclineApplication', applicationId: a.applicationId, feedback: 'The panel valued the idea but ranked others higher this round; we would welcome a bid next round.' },
-            ctx,
-          );
+          const feedback = 'The panel valued the idea but ranked others higher this round; we would welcome a bid next round.';
+          await bus.execute(new DeclineApplicationCommand({ applicationId: a.applicationId, feedback }, ctx));
         }
       }
     }
@@ -219,12 +217,11 @@ async function main(): Promise<void> {
     );
     console.log(`See it: npm start, then open ${config.publicUrl}/rounds or ${config.publicUrl}/docs`);
   } finally {
-    await store.close();
-    db.close();
+    await nest.close();
   }
 }
 
 main().catch((error) => {
-  console.error(error instanceof Error ? error.message : error);
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
   process.exit(1);
 });

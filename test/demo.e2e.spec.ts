@@ -13,9 +13,9 @@ describe('npm run demo', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pz-demo-'));
     const env = { ...process.env, SQLITE_PATH: join(dir, 'grants.sqlite'), AUTH_JWT_SECRET: TEST_SECRET, NODE_ENV: 'test' };
     const root = join(__dirname, '..');
-    const first = await run(process.execPath, ['--import', 'tsx', 'scripts/demo.ts'], { cwd: root, env, timeout: 60_000 });
+    const first = await run(process.execPath, ['-r', '@swc-node/register', 'scripts/demo.ts'], { cwd: root, env, timeout: 60_000 });
     expect(first.stdout).toMatch(/3 rounds sharing £120,000, 42 applications/);
-    const second = await run(process.execPath, ['--import', 'tsx', 'scripts/demo.ts'], { cwd: root, env, timeout: 60_000 });
+    const second = await run(process.execPath, ['-r', '@swc-node/register', 'scripts/demo.ts'], { cwd: root, env, timeout: 60_000 });
     expect(second.stdout).toMatch(/already/);
 
     const t = await startTestApp({}, undefined, dir);

@@ -19,9 +19,9 @@ import {
   ApplicationState,
   applicationStreamId,
   RoundFacts,
-} from '@pz/applications/domain/application';
-import { ragCheckpoints, type DueItem } from '@pz/applications/domain/monitoring';
-import { DEFAULT_CRITERIA, financialYearOf, RoundCommand, roundDecider, RoundState, roundStreamId } from '@pz/rounds/domain/round';
+} from '@pz/applications/domain';
+import { ragCheckpoints, type DueItem } from '@pz/applications/domain';
+import { DEFAULT_CRITERIA, financialYearOf, OnCalendar, RoundCommand, roundDecider, RoundState, roundStreamId } from '@pz/rounds/domain';
 import { subscriptionDecider, subscriptionStreamId } from '@pz/subscriptions/domain/subscription';
 import { between, chance, idFor, noise, pick, Random } from './random';
 
@@ -125,7 +125,9 @@ export class GrantHistory {
       alertLeadMs: 28 * DAY,
     });
     roundCommand(scheduledAt + 2 * HOUR, { type: 'SetRoundPanel', roundId, now: new Date(scheduledAt + 2 * HOUR).toISOString(), members: panel });
-    const r = roundState.round!;
+    // The round was just scheduled and is never cancelled here.
+    const onCalendar = () => roundState as OnCalendar;
+    const r = onCalendar().round;
     const facts = (): RoundFacts => ({
       roundId,
       kind: r.kind,
@@ -133,11 +135,11 @@ export class GrantHistory {
       themes: r.themes,
       opensAt: r.opensAt,
       closesAt: r.closesAt,
-      cancelledAt: roundState.cancelledAt,
+      cancelledAt: null,
       budgetPence: r.budgetPence,
       maxAwardPence: r.maxAwardPence,
       criteria: r.criteria,
-      panel: roundState.panel,
+      panel: onCalendar().panel,
     });
 
     this.subscriptions(t, index, scheduledAt, opensAt);
@@ -227,7 +229,7 @@ export class GrantHistory {
       const at = decidedAt + k * 60_000;
       const now = new Date(at).toISOString();
       const amount = Math.min(bid.requested, 1_000_000);
-      const remaining = r.budgetPence - roundState.committedPence;
+      const remaining = r.budgetPence - onCalendar().committedPence;
       if (k < Math.ceil(bids.length / 3) && amount <= remaining) {
         roundCommand(at, { type: 'CommitRoundFunds', roundId, now, applicationId: bid.id, amountPence: amount });
         const events = apply(bid, at, { type: 'AwardGrant', applicationId: bid.id, now, round: facts(), monitoringPolicy: MONITORING, amountPence: amount, note: 'Agreed by the steering groups' }, staff, 'staff');

@@ -13,7 +13,7 @@
  * Runs in turn: ceiling, scores, get, ceiling; each route's ratio is to the mean ceiling.
  */
 import autocannon from 'autocannon';
-import { financialYearOf } from '@pz/rounds/domain/round';
+import { financialYearOf } from '@pz/rounds/domain';
 import { applicationBody } from '../../test/support/application-body';
 import { flag, log, option, report, textOption } from '../lib/child';
 import { call, RunningServer, startServer } from '../lib/server';

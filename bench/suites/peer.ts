@@ -13,7 +13,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventStore } from '@pz/event-store';
-import { applicationDecider, ApplicationEvent, ApplicationState } from '@pz/applications/domain/application';
+import { applicationDecider, ApplicationEvent, ApplicationState } from '@pz/applications/domain';
 import { flag, log, option, report, ROOT } from '../lib/child';
 import { add, none, rate, streamWorkload, timed } from '../lib/workload';
 

@@ -18,8 +18,8 @@ import Database from 'better-sqlite3';
 import { NewEvent, Role, SqliteEventStore } from '@pz/event-store';
 import type { DomainEvent } from '@pz/platform/domain';
 import { deriveSecret, PersonalDataVault, SealedValue, SqlitePersonalDataKeys } from '@pz/people';
-import { applicationDecider, ApplicationState, applicationStreamId, RoundFacts } from '@pz/applications/domain/application';
-import { DEFAULT_CRITERIA, financialYearOf, roundDecider, RoundState, roundStreamId } from '@pz/rounds/domain/round';
+import { applicationDecider, ApplicationState, applicationStreamId, RoundFacts } from '@pz/applications/domain';
+import { DEFAULT_CRITERIA, financialYearOf, OnCalendar, roundDecider, RoundState, roundStreamId } from '@pz/rounds/domain';
 import { startSmtpServer } from '../../test/support/smtp';
 import { flag, log, option, report, sleep, textOption } from '../lib/child';
 import { startServer } from '../lib/server';
@@ -60,9 +60,11 @@ async function seed(path: string, secret: string, awardAt: number): Promise<void
     zones: ['bell-foundry'], themes: ['Pride of Place'], opensAt: new Date(opensAt).toISOString(), closesAt: new Date(closesAt).toISOString(),
     budgetPence: GRANTS * 100_000, criteria: [...DEFAULT_CRITERIA], knownZones: ['bell-foundry'], alertLeadMs: 28 * DAY,
   });
+  // Scheduled just above and never cancelled.
+  const onCalendar = () => round as OnCalendar;
   const facts = (): RoundFacts => ({
-    roundId, kind: 'standard', zones: ['bell-foundry'], themes: ['Pride of Place'], opensAt: round.round!.opensAt, closesAt: round.round!.closesAt,
-    cancelledAt: null, budgetPence: round.round!.budgetPence, maxAwardPence: null, criteria: round.round!.criteria, panel: [],
+    roundId, kind: 'standard', zones: ['bell-foundry'], themes: ['Pride of Place'], opensAt: onCalendar().round.opensAt, closesAt: onCalendar().round.closesAt,
+    cancelledAt: null, budgetPence: onCalendar().round.budgetPence, maxAwardPence: null, criteria: onCalendar().round.criteria, panel: [],
   });
   const grants: { stream: string; events: NewEvent[] }[] = [];
   // One transaction for the vault's new keys: each would otherwise be a commit (and an fsync).
@@ -97,8 +99,8 @@ async function seed(path: string, secret: string, awardAt: number): Promise<void
       // decide() as the handler would, but the fold done in place: evolve copies the round's map
     // of commitments per award, which over 10,000 awards in one round is quadratic.
     const committed = roundDecider.decide({ type: 'CommitRoundFunds', roundId, now: new Date(awardAt).toISOString(), applicationId, amountPence: 100_000 }, round);
-    round.commitments[applicationId] = 100_000;
-    round.committedPence += 100_000;
+    onCalendar().commitments[applicationId] = 100_000;
+    onCalendar().committedPence += 100_000;
     roundEvents.push(...events(awardAt, committed, 'bench-staff', 'staff'));
       run(awardAt, {
         type: 'AwardGrant', applicationId, now: new Date(awardAt).toISOString(), round: facts(), amountPence: 100_000,

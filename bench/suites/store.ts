@@ -19,7 +19,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ExpectedRevision, SqliteEventStore } from '@pz/event-store';
-import { applicationDecider, ApplicationEvent } from '@pz/applications/domain/application';
+import { applicationDecider, ApplicationEvent } from '@pz/applications/domain';
 import { flag, log, option, report } from '../lib/child';
 import { RawStore } from '../lib/raw-store';
 import { add, none, rate, StreamWorkload, streamWorkload, timed, Timed } from '../lib/workload';

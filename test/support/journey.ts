@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { financialYearOf } from '@pz/rounds/domain/round';
+import { financialYearOf } from '@pz/rounds/domain';
 import { applicationBody } from './application-body';
 import { bearer, TestApp } from './test-app';
 

@@ -1,6 +1,6 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { ReadModels } from '@pz/platform';
-import { ApplicationCommandHandler } from './application-commands';
+import { ApplicationStreams, ASSESSMENT_HANDLERS, DECISION_HANDLERS, DRAFTING_HANDLERS, MONITORING_HANDLERS } from './commands';
 import { applicationsProjection } from './applications.projection';
 import { ApplicationsQueries } from './applications.queries';
 import { ApplicationsController } from './http/applications.controller';
@@ -8,7 +8,7 @@ import { RankingController } from './http/ranking.controller';
 
 @Module({
   controllers: [ApplicationsController, RankingController],
-  providers: [ApplicationCommandHandler, ApplicationsQueries],
+  providers: [ApplicationStreams, ...DRAFTING_HANDLERS, ...ASSESSMENT_HANDLERS, ...DECISION_HANDLERS, ...MONITORING_HANDLERS, ApplicationsQueries],
   exports: [ApplicationsQueries],
 })
 export class ApplicationsModule implements OnModuleInit {

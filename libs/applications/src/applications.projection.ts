@@ -1,7 +1,7 @@
 import type { RecordedEvent } from '@pz/event-store';
 import type { DocumentStore, Projection } from '@pz/projections';
-import type { ApplicationDetails, ApplicationEvent, ApplicationStatus, CaseStudy, SealedContact, Tranche } from './domain/application';
-import type { DueItem, RagRating } from './domain/monitoring';
+import type { ApplicationDetails, ApplicationEvent, ApplicationStatus, CaseStudy, SealedContact, Tranche } from './domain';
+import type { DueItem, RagRating } from './domain';
 
 export interface MemberScore {
   scores: Record<string, number>;

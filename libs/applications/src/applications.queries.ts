@@ -3,7 +3,7 @@ import { PersonalDataVault } from '@pz/people';
 import { AuthUser, ReadModels } from '@pz/platform';
 import { ROUNDS, RoundView } from '@pz/rounds';
 import { APPLICATIONS, ApplicationDoc, TimelineEntry } from './applications.projection';
-import { DueItem, ITEM_LABELS, RagRating } from './domain/monitoring';
+import { DueItem, ITEM_LABELS, RagRating } from './domain';
 
 /** Timeline entries an applicant sees about their own bid: not the panel's internal steps. */
 const APPLICANT_TIMELINE = new Set([

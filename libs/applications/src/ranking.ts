@@ -1,6 +1,6 @@
-import type { Criterion } from '@pz/rounds/domain/round';
+import type { Criterion } from '@pz/rounds/domain';
 import type { ApplicationDoc } from './applications.projection';
-import { SCORE_MAX } from './domain/application';
+import { SCORE_MAX } from './domain';
 
 export interface RankingEntry {
   rank: number;

@@ -1,36 +1,111 @@
-import { Inject } from '@nestjs/common';
-import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { Inject, Injectable } from '@nestjs/common';
+import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { Duration } from 'luxon';
 import { EVENT_STORE, EventStore } from '@pz/event-store';
-import { APP_CONFIG, AppConfig, CommandContext, executeCommand } from '@pz/platform';
-import { RoundCommand, roundDecider, roundStreamId } from './domain/round';
+import { APP_CONFIG, AppConfig, CommandContext, CommandInput, executeCommand } from '@pz/platform';
+import { CancelRound, RescheduleRound, RoundCommand, roundDecider, roundStreamId, ScheduleRound, SetRoundPanel } from './domain';
 import { ZonesCatalogue } from './zones-catalogue';
 
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-
-/** A round command as the HTTP edge knows it; the handler adds the clock and configuration. */
-export type RoundRequest = DistributiveOmit<RoundCommand, 'now' | 'alertLeadMs' | 'knownZones'>;
-
-export class RunRoundCommand {
-  constructor(readonly request: RoundRequest, readonly context: CommandContext) {}
+/** What a round command reports: where to wait for the read models (read-your-writes). */
+export interface RoundChanged {
+  roundId: string;
+  position: number;
 }
 
-@CommandHandler(RunRoundCommand)
-export class RoundCommandHandler implements ICommandHandler<RunRoundCommand> {
+/** The load-decide-append of a round's stream, with the configuration its rules need. */
+@Injectable()
+export class RoundStreams {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly zones: ZonesCatalogue,
+    readonly zones: ZonesCatalogue,
   ) {}
 
-  async execute({ request, context }: RunRoundCommand): Promise<{ roundId: string; position: number }> {
-    const command = {
-      ...request,
-      now: context.now,
-      alertLeadMs: Duration.fromISO(this.config.roundAlertLead).toMillis(),
-      knownZones: this.zones.ids(),
-    } as RoundCommand;
-    const outcome = await executeCommand(this.store, roundStreamId(request.roundId), roundDecider, command, context);
-    return { roundId: request.roundId, position: outcome.position };
+  /** ROUND_ALERT_LEAD, read at the moment of the decision. */
+  get alertLeadMs(): number {
+    return Duration.fromISO(this.config.roundAlertLead).toMillis();
+  }
+
+  async execute(command: RoundCommand, context: CommandContext): Promise<RoundChanged> {
+    const outcome = await executeCommand(this.store, roundStreamId(command.roundId), roundDecider, command, context);
+    return { roundId: command.roundId, position: outcome.position };
   }
 }
+
+export class ScheduleRoundCommand extends Command<RoundChanged> {
+  constructor(
+    readonly input: CommandInput<ScheduleRound, 'knownZones' | 'alertLeadMs'>,
+    readonly context: CommandContext,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(ScheduleRoundCommand)
+export class ScheduleRoundHandler implements ICommandHandler<ScheduleRoundCommand, RoundChanged> {
+  constructor(private readonly rounds: RoundStreams) {}
+
+  execute({ input, context }: ScheduleRoundCommand): Promise<RoundChanged> {
+    const { rounds } = this;
+    return rounds.execute(
+      { type: 'ScheduleRound', ...input, knownZones: rounds.zones.ids(), alertLeadMs: rounds.alertLeadMs, now: context.now },
+      context,
+    );
+  }
+}
+
+export class RescheduleRoundCommand extends Command<RoundChanged> {
+  constructor(
+    readonly input: CommandInput<RescheduleRound, 'alertLeadMs'>,
+    readonly context: CommandContext,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(RescheduleRoundCommand)
+export class RescheduleRoundHandler implements ICommandHandler<RescheduleRoundCommand, RoundChanged> {
+  constructor(private readonly rounds: RoundStreams) {}
+
+  execute({ input, context }: RescheduleRoundCommand): Promise<RoundChanged> {
+    return this.rounds.execute({ type: 'RescheduleRound', ...input, alertLeadMs: this.rounds.alertLeadMs, now: context.now }, context);
+  }
+}
+
+export class CancelRoundCommand extends Command<RoundChanged> {
+  constructor(
+    readonly input: CommandInput<CancelRound>,
+    readonly context: CommandContext,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(CancelRoundCommand)
+export class CancelRoundHandler implements ICommandHandler<CancelRoundCommand, RoundChanged> {
+  constructor(private readonly rounds: RoundStreams) {}
+
+  execute({ input, context }: CancelRoundCommand): Promise<RoundChanged> {
+    return this.rounds.execute({ type: 'CancelRound', ...input, now: context.now }, context);
+  }
+}
+
+export class SetRoundPanelCommand extends Command<RoundChanged> {
+  constructor(
+    readonly input: CommandInput<SetRoundPanel>,
+    readonly context: CommandContext,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(SetRoundPanelCommand)
+export class SetRoundPanelHandler implements ICommandHandler<SetRoundPanelCommand, RoundChanged> {
+  constructor(private readonly rounds: RoundStreams) {}
+
+  execute({ input, context }: SetRoundPanelCommand): Promise<RoundChanged> {
+    return this.rounds.execute({ type: 'SetRoundPanel', ...input, now: context.now }, context);
+  }
+}
+
+export const ROUND_HANDLERS = [RoundStreams, ScheduleRoundHandler, RescheduleRoundHandler, CancelRoundHandler, SetRoundPanelHandler];

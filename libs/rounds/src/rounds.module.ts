@@ -3,14 +3,14 @@ import { ReadModels } from '@pz/platform';
 import { RoundsController } from './http/rounds.controller';
 import { roundsProjection } from './rounds.projection';
 import { RoundsQueries } from './rounds.queries';
-import { RoundCommandHandler } from './round-commands';
+import { ROUND_HANDLERS } from './round-commands';
 import { ZonesController } from './http/zones.controller';
 import { ZonesModule } from './zones-catalogue';
 
 @Module({
   imports: [ZonesModule],
   controllers: [RoundsController, ZonesController],
-  providers: [RoundCommandHandler, RoundsQueries],
+  providers: [...ROUND_HANDLERS, RoundsQueries],
   exports: [RoundsQueries],
 })
 export class RoundsModule implements OnModuleInit {

@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '@pz/event-store';
 import type { DocumentStore, Projection } from '@pz/projections';
-import type { Criterion, RoundKind, RoundRescheduledData, RoundScheduledData } from './domain/round';
+import type { Criterion, RoundKind, RoundRescheduledData, RoundScheduledData } from './domain';
 
 /** The calendar of rounds as everyone sees it; `status` is derived from the clock at read time. */
 export interface RoundView {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ReadModels } from '@pz/platform';
-import { roundStatusAt, RoundStatus } from './domain/round';
+import { roundStatusAt, RoundStatus } from './domain';
 import { ROUNDS, RoundView } from './rounds.projection';
 
 export type RoundResponse = Omit<RoundView, 'scheduledAt' | 'lastChangedAt' | 'cancelledAt' | 'cancelReason' | 'panel'> & {

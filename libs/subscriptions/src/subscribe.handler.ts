@@ -1,5 +1,5 @@
 import { Inject } from '@nestjs/common';
-import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { EVENT_STORE, EventStore } from '@pz/event-store';
 import { PersonalDataVault, PersonErasedError, SealedValue } from '@pz/people';
 import { CommandContext, executeCommand } from '@pz/platform';
@@ -12,11 +12,13 @@ import {
   subscriptionStreamId,
 } from './domain/subscription';
 
-export class SubscribeToRoundAlertsCommand {
+export class SubscribeToRoundAlertsCommand extends Command<SubscribeOutcome> {
   constructor(
     readonly input: { email: string; zones?: string[] },
     readonly context: CommandContext,
-  ) {}
+  ) {
+    super();
+  }
 }
 
 export interface SubscribeOutcome {
@@ -27,7 +29,7 @@ export interface SubscribeOutcome {
 }
 
 @CommandHandler(SubscribeToRoundAlertsCommand)
-export class SubscribeToRoundAlertsHandler implements ICommandHandler<SubscribeToRoundAlertsCommand> {
+export class SubscribeToRoundAlertsHandler implements ICommandHandler<SubscribeToRoundAlertsCommand, SubscribeOutcome> {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly vault: PersonalDataVault,

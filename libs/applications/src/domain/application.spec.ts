@@ -1,7 +1,7 @@
-import { monitoringSchedule } from './monitoring';
+import { monitoringSchedule } from '.';
 import { Conflict, Forbidden, InvalidCommand, NotFound } from '@pz/platform/domain';
 import { givenDecider } from '@pz/platform/domain/testing';
-import { DEFAULT_CRITERIA } from '@pz/rounds/domain/round';
+import { DEFAULT_CRITERIA } from '@pz/rounds/domain';
 import {
   ApplicationCommand,
   applicationDecider,
@@ -12,7 +12,8 @@ import {
   SealedContact,
   STEERING_GROUP_CONDITION,
   weightedTotal,
-} from './application';
+  type ApplicationState,
+} from '.';
 
 // ---------------------------------------------------------------------------------------------
 // Fixed clock: the round opens 1 June 2024 09:00 and closes 29 June 2024 17:00 (UTC).
@@ -187,6 +188,14 @@ const decline = (o: Partial<Cmd<'DeclineApplication'>> = {}): Cmd<'DeclineApplic
 
 // ---- given / when / then ----------------------------------------------------------------------
 const given = givenDecider(applicationDecider);
+/** The state, checked to be at `status`, and typed as that stage. */
+function inStatus<S extends ApplicationState['status']>(state: ApplicationState, status: S): Extract<ApplicationState, { status: S }> {
+  assertStatus(state, status);
+  return state;
+}
+function assertStatus<S extends ApplicationState['status']>(state: ApplicationState, status: S): asserts state is Extract<ApplicationState, { status: S }> {
+  expect(state.status).toBe(status);
+}
 
 const aDraft = () => [opened()];
 const aSubmitted = () => [opened(), submitted()];
@@ -359,7 +368,7 @@ describe('application decider: EditDraft', () => {
   });
 
   it('evolves by merging the changes over the stored details', () => {
-    const { state } = given(opened(), edited({ title: 'New title', requestedPence: 123 }));
+    const state = inStatus(given(opened(), edited({ title: 'New title', requestedPence: 123 })).state, 'draft');
     expect(state.details).toEqual(details({ title: 'New title', requestedPence: 123 }));
     expect(state.status).toBe('draft');
   });
@@ -540,6 +549,7 @@ describe('application decider: DeclareConflict', () => {
       scored('panel-2', { ...GOOD_SCORES, need: 0 }, 32),
       conflictDeclared('panel-1'),
     );
+    assertStatus(state, 'submitted');
     expect(state.conflicts).toEqual(['panel-1']);
     expect(state.scores).toEqual({ 'panel-2': { scores: { ...GOOD_SCORES, need: 0 }, weightedTotal: 32 } });
   });
@@ -640,7 +650,7 @@ describe('application decider: ScoreApplication', () => {
       .then([
         { type: 'ApplicationScored', data: { applicationId: APP, member: 'panel-1', scores: revised, comment: 'Credible plan.', weightedTotal: 31 } },
       ]);
-    const { state } = given(opened(), submitted(), first, scored('panel-1', revised, 31));
+    const state = inStatus(given(opened(), submitted(), first, scored('panel-1', revised, 31)).state, 'submitted');
     expect(state.scores).toEqual({ 'panel-1': { scores: revised, weightedTotal: 31 } });
   });
 

@@ -11,13 +11,23 @@ import {
   Post,
   Put,
 } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
+import { Command, CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PersonalDataVault } from '@pz/people';
 import { AuthUser, CommandContext, Ctx, CurrentUser, entityIdFor, IfMatch, ReadModels, RevisionEtag, Roles } from '@pz/platform';
-import { ApplicationRequest, runApplicationCommand } from '../application-commands';
+import {
+  ApplicationChanged,
+  AwardGrantCommand,
+  DeclareConflictCommand,
+  DeclineApplicationCommand,
+  EditDraftCommand,
+  OpenDraftCommand,
+  ScoreApplicationCommand,
+  SubmitApplicationCommand,
+  WithdrawApplicationCommand,
+} from '../commands';
 import { ApplicationsQueries, ApplicationView } from '../applications.queries';
-import type { ApplicationDetails, SealedContact } from '../domain/application';
+import type { ApplicationDetails, SealedContact } from '../domain';
 import {
   AwardDto,
   DeclareConflictDto,
@@ -42,8 +52,8 @@ export class ApplicationsController {
   ) {}
 
   /** Sends the command, waits for the read model to include it, and returns the caller's view. */
-  private async run(request: ApplicationRequest, ctx: CommandContext, user: AuthUser, expectedRevision?: number): Promise<ApplicationView> {
-    const { applicationId, position } = await runApplicationCommand(this.commands, request, ctx, expectedRevision);
+  private async run(command: Command<ApplicationChanged>, user: AuthUser): Promise<ApplicationView> {
+    const { applicationId, position } = await this.commands.execute(command);
     await this.readModels.waitFor(position);
     return this.view(applicationId, user);
   }
@@ -73,16 +83,10 @@ export class ApplicationsController {
     const { contactEmail: _c, partners, answers, ...rest } = body;
     const details: ApplicationDetails = { ...rest, partners: partners ?? [], answers: answers ?? {} };
     return this.run(
-      {
-        type: 'OpenDraft',
-        applicationId: entityIdFor(ctx, 'application'),
-        roundId,
-        org: user.org!,
-        openedBy: user.sub,
-        details,
-        contact: await this.seal(email),
-      },
-      ctx,
+      new OpenDraftCommand(
+        { applicationId: entityIdFor(ctx, 'application'), roundId, org: user.org!, openedBy: user.sub, details, contact: await this.seal(email) },
+        ctx,
+      ),
       user,
     );
   }
@@ -99,17 +103,10 @@ export class ApplicationsController {
     @IfMatch() expectedRevision?: number,
   ): Promise<ApplicationView> {
     const { contactEmail, ...changes } = body;
+    const contact = contactEmail ? { contact: await this.seal(contactEmail) } : {};
     return this.run(
-      {
-        type: 'EditDraft',
-        applicationId: id,
-        org: user.org!,
-        changes: changes as Partial<ApplicationDetails>,
-        ...(contactEmail ? { contact: await this.seal(contactEmail) } : {}),
-      },
-      ctx,
+      new EditDraftCommand({ applicationId: id, org: user.org!, changes: changes as Partial<ApplicationDetails>, ...contact }, ctx, expectedRevision),
       user,
-      expectedRevision,
     );
   }
 
@@ -119,7 +116,7 @@ export class ApplicationsController {
   @Roles('applicant')
   @ApiOperation({ summary: 'Submit a draft while its round is open (applicant)' })
   submit(@Param('id', ID) id: string, @Ctx() ctx: CommandContext, @CurrentUser() user: AuthUser, @IfMatch() expectedRevision?: number) {
-    return this.run({ type: 'SubmitApplication', applicationId: id, org: user.org! }, ctx, user, expectedRevision);
+    return this.run(new SubmitApplicationCommand({ applicationId: id, org: user.org! }, ctx, expectedRevision), user);
   }
 
   @Post('applications/:id/withdraw')
@@ -128,7 +125,7 @@ export class ApplicationsController {
   @Roles('applicant')
   @ApiOperation({ summary: 'Withdraw an undecided application (applicant)' })
   withdraw(@Param('id', ID) id: string, @Body() body: WithdrawDto, @Ctx() ctx: CommandContext, @CurrentUser() user: AuthUser) {
-    return this.run({ type: 'WithdrawApplication', applicationId: id, org: user.org!, reason: body.reason }, ctx, user);
+    return this.run(new WithdrawApplicationCommand({ applicationId: id, org: user.org!, reason: body.reason }, ctx), user);
   }
 
   @Get('applications')
@@ -154,11 +151,7 @@ export class ApplicationsController {
     @Body() body: DeclareConflictDto,
     @Ctx() ctx: CommandContext,
   ): Promise<{ applicationId: string; conflictDeclared: true }> {
-    const { position } = await runApplicationCommand(
-      this.commands,
-      { type: 'DeclareConflict', applicationId: id, member: ctx.actor.sub, reason: body.reason },
-      ctx,
-    );
+    const { position } = await this.commands.execute(new DeclareConflictCommand({ applicationId: id, member: ctx.actor.sub, reason: body.reason }, ctx));
     await this.readModels.waitFor(position);
     return { applicationId: id, conflictDeclared: true };
   }
@@ -167,13 +160,11 @@ export class ApplicationsController {
   @Roles('panel')
   @ApiOperation({ summary: 'Score every criterion 0-5; revisable until the decision; returns your weighted total (panel)' })
   async score(@Param('id', ID) id: string, @Body() body: ScoresDto, @Ctx() ctx: CommandContext): Promise<{ applicationId: string; weightedTotal: number }> {
-    const result = await runApplicationCommand(
-      this.commands,
-      { type: 'ScoreApplication', applicationId: id, member: ctx.actor.sub, scores: body.scores, comment: body.comment },
-      ctx,
+    const { position, weightedTotal } = await this.commands.execute(
+      new ScoreApplicationCommand({ applicationId: id, member: ctx.actor.sub, scores: body.scores, comment: body.comment }, ctx),
     );
-    await this.readModels.waitFor(result.position);
-    return { applicationId: id, weightedTotal: result.weightedTotal! };
+    await this.readModels.waitFor(position);
+    return { applicationId: id, weightedTotal };
   }
 
   @Post('applications/:id/award')
@@ -182,7 +173,7 @@ export class ApplicationsController {
   @Roles('staff')
   @ApiOperation({ summary: 'Award a grant after the round closes; 409 if over the remaining budget or already decided (staff)' })
   award(@Param('id', ID) id: string, @Body() body: AwardDto, @Ctx() ctx: CommandContext, @CurrentUser() user: AuthUser) {
-    return this.run({ type: 'AwardGrant', applicationId: id, ...body }, ctx, user);
+    return this.run(new AwardGrantCommand({ applicationId: id, ...body }, ctx), user);
   }
 
   @Post('applications/:id/decline')
@@ -191,6 +182,6 @@ export class ApplicationsController {
   @Roles('staff')
   @ApiOperation({ summary: 'Decline with feedback for the applicant, after the round closes (staff)' })
   decline(@Param('id', ID) id: string, @Body() body: DeclineDto, @Ctx() ctx: CommandContext, @CurrentUser() user: AuthUser) {
-    return this.run({ type: 'DeclineApplication', applicationId: id, feedback: body.feedback }, ctx, user);
+    return this.run(new DeclineApplicationCommand({ applicationId: id, feedback: body.feedback }, ctx), user);
   }
 }

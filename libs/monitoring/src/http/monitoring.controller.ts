@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
+import { Command, CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApplicationsQueries, ApplicationView, dueItems, NextDue } from '@pz/applications';
-import { ApplicationRequest, runApplicationCommand } from '@pz/applications/application-commands';
+import { ApplicationChanged, FileCaseStudyCommand, FileCheckInCommand, FileMonitoringReturnCommand, RateGrantCommand } from '@pz/applications';
 import { AuthUser, CommandContext, Ctx, CurrentUser, ReadModels, Roles } from '@pz/platform';
 import { CaseStudyDto, CheckInDto, MonitoringReturnDto, RateGrantDto } from './monitoring.dto';
 
@@ -34,8 +34,9 @@ export class MonitoringController {
     private readonly readModels: ReadModels,
   ) {}
 
-  private async run(request: ApplicationRequest, ctx: CommandContext, user: AuthUser): Promise<ApplicationView> {
-    const { applicationId, position } = await runApplicationCommand(this.commands, request, ctx);
+  private async run(command: Command<ApplicationChanged> & { context: CommandContext }, user: AuthUser): Promise<ApplicationView> {
+    const { applicationId, position } = await this.commands.execute(command);
+    const ctx = command.context;
     await this.readModels.waitFor(position);
     const doc = await this.queries.doc(applicationId);
     if (!doc || !(await this.queries.canSee(user, doc))) throw new NotFoundException(`Application ${applicationId} not found`);
@@ -47,7 +48,7 @@ export class MonitoringController {
   @Roles('applicant')
   @ApiOperation({ summary: "First-month quick check-in for your organisation's grant (applicant)" })
   checkIn(@Param('id', ID) id: string, @Body() body: CheckInDto, @Ctx() ctx: CommandContext, @CurrentUser() user: AuthUser) {
-    return this.run({ type: 'FileCheckIn', applicationId: id, org: user.org!, ...body }, ctx, user);
+    return this.run(new FileCheckInCommand({ applicationId: id, org: user.org!, ...body }, ctx), user);
   }
 
   @Post('applications/:id/monitoring-returns')
@@ -55,7 +56,7 @@ export class MonitoringController {
   @Roles('applicant')
   @ApiOperation({ summary: 'Quarterly monitoring return in plain language; saying it is not on track is welcome (applicant)' })
   monitoringReturn(@Param('id', ID) id: string, @Body() body: MonitoringReturnDto, @Ctx() ctx: CommandContext, @CurrentUser() user: AuthUser) {
-    return this.run({ type: 'FileMonitoringReturn', applicationId: id, org: user.org!, ...body }, ctx, user);
+    return this.run(new FileMonitoringReturnCommand({ applicationId: id, org: user.org!, ...body }, ctx), user);
   }
 
   @Post('applications/:id/case-study')
@@ -63,11 +64,7 @@ export class MonitoringController {
   @Roles('applicant')
   @ApiOperation({ summary: 'End-of-project case study (fixed template); closes the grant (applicant)' })
   caseStudy(@Param('id', ID) id: string, @Body() body: CaseStudyDto, @Ctx() ctx: CommandContext, @CurrentUser() user: AuthUser) {
-    return this.run(
-      { type: 'FileCaseStudy', applicationId: id, org: user.org!, caseStudy: { ...body, quote: body.quote ?? null } },
-      ctx,
-      user,
-    );
+    return this.run(new FileCaseStudyCommand({ applicationId: id, org: user.org!, caseStudy: { ...body, quote: body.quote ?? null } }, ctx), user);
   }
 
   @Post('applications/:id/rag')
@@ -75,7 +72,7 @@ export class MonitoringController {
   @Roles('staff')
   @ApiOperation({ summary: 'Set a grant\'s RAG rating by hand, with a reason; it stands until monitoring next changes (staff)' })
   rate(@Param('id', ID) id: string, @Body() body: RateGrantDto, @Ctx() ctx: CommandContext, @CurrentUser() user: AuthUser) {
-    return this.run({ type: 'RateGrant', applicationId: id, rating: body.rating, reason: body.reason }, ctx, user);
+    return this.run(new RateGrantCommand({ applicationId: id, rating: body.rating, reason: body.reason }, ctx), user);
   }
 
   @Get('monitoring/rag')

@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApplicationsQueries } from '@pz/applications';
-import { runApplicationCommand } from '@pz/applications/application-commands';
+import { ApplicationsQueries, EvaluateRagCommand } from '@pz/applications';
 import { PersonalDataVault } from '@pz/people';
 import { APP_CONFIG, AppConfig, CommandContext } from '@pz/platform';
 import { RoundsQueries, RoundView, ZonesCatalogue } from '@pz/rounds';
@@ -138,7 +137,7 @@ export class JobHandlers {
   private async ragCheck(data: Record<string, string>, now: string): Promise<JobOutcome> {
     const doc = await this.applications.doc(data.applicationId);
     if (!doc || doc.status !== 'awarded') return { skipped: 'not an open grant' };
-    await runApplicationCommand(this.commands, { type: 'EvaluateRag', applicationId: data.applicationId }, this.systemContext(now, `rag-check.${data.applicationId}`));
+    await this.commands.execute(new EvaluateRagCommand({ applicationId: data.applicationId }, this.systemContext(now, `rag-check.${data.applicationId}`)));
     return { done: 'evaluated' };
   }
 

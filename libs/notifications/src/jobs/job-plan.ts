@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '@pz/event-store';
-import type { DueItem, RagPolicy } from '@pz/applications/domain/monitoring';
-import { ragCheckpoints } from '@pz/applications/domain/monitoring';
+import type { DueItem, RagPolicy } from '@pz/applications/domain';
+import { ragCheckpoints } from '@pz/applications/domain';
 
 /**
  * What the log asks to happen later. Every job id is derived from what it is about (and, for a

@@ -10,3 +10,9 @@ export interface CommandContext {
   /** Makes the written event ids deterministic, so a retried request writes nothing new. */
   idempotencyKey?: string;
 }
+
+/**
+ * What a caller gives a use case: its command without what the handler adds (its type, the
+ * decision's time, and whatever else the handler looks up: the round, policies, configuration).
+ */
+export type CommandInput<C, Added extends keyof C = never> = Omit<C, 'type' | 'now' | Added>;

@@ -20,3 +20,11 @@ export function fold<S, E extends DomainEvent>(decider: Pick<Decider<unknown, S,
   for (const e of events) state = decider.evolve(state, e);
   return state;
 }
+
+/**
+ * The end of an exhaustive switch: it compiles only when every case is handled, and throws if a
+ * value the types ruled out turns up anyway.
+ */
+export function unreachable(value: never): never {
+  throw new Error(`Unhandled case: ${JSON.stringify(value)}`);
+}

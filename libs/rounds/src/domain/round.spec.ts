@@ -16,7 +16,10 @@ import {
   roundStatusAt,
   ScheduleRound,
   SetRoundPanel,
-} from './round';
+  type CancelledRound,
+  type OnCalendar,
+  type RoundState,
+} from '.';
 
 const DAY = 24 * 3600 * 1000;
 
@@ -191,6 +194,11 @@ const release = (applicationId: string, o: Partial<ReleaseRoundFunds> = {}): Rel
 });
 
 const given = givenDecider(roundDecider);
+/** A round still on the calendar (checked), typed as one. */
+function onCalendar<G extends { state: RoundState }>(given: G): G & { state: OnCalendar } {
+  expect(given.state.status).toBe('on-calendar');
+  return given as G & { state: OnCalendar };
+}
 
 describe('round decider: commands on a round that does not exist', () => {
   it.each<[string, RoundCommand]>([
@@ -299,7 +307,7 @@ describe('round decider: RescheduleRound', () => {
   });
 
   it('evolves: the new dates replace the old, everything else is kept', () => {
-    const { state } = given(scheduled(), rescheduled({ announceAt: '2024-05-11T09:00:00.000Z', opensAt: '2024-06-08T09:00:00.000Z', closesAt: '2024-07-06T17:00:00.000Z' }));
+    const { state } = onCalendar(given(scheduled(), rescheduled({ announceAt: '2024-05-11T09:00:00.000Z', opensAt: '2024-06-08T09:00:00.000Z', closesAt: '2024-07-06T17:00:00.000Z' })));
     expect(state.round).toEqual({
       ...scheduled().data,
       announceAt: '2024-05-11T09:00:00.000Z',
@@ -354,8 +362,10 @@ describe('round decider: CancelRound', () => {
 
   it('evolves: the round is cancelled from then on', () => {
     const { state } = given(scheduled(), cancelled('2024-05-20T00:00:00.000Z'));
-    expect(state.cancelledAt).toBe('2024-05-20T00:00:00.000Z');
-    expect(roundStatusAt({ ...state.round!, cancelledAt: state.cancelledAt }, WHILE_OPEN)).toBe('cancelled');
+    expect(state.status).toBe('cancelled');
+    const cancelledRound = state as CancelledRound;
+    expect(cancelledRound.cancelledAt).toBe('2024-05-20T00:00:00.000Z');
+    expect(roundStatusAt({ ...cancelledRound.round!, cancelledAt: cancelledRound.cancelledAt }, WHILE_OPEN)).toBe('cancelled');
   });
 });
 
@@ -396,7 +406,7 @@ describe('round decider: SetRoundPanel', () => {
   });
 
   it('evolves: the latest panel replaces the previous one', () => {
-    expect(given(scheduled(), panelSet(['p1', 'p2']), panelSet(['p3'])).state.panel).toEqual(['p3']);
+    expect(onCalendar(given(scheduled(), panelSet(['p1', 'p2']), panelSet(['p3']))).state.panel).toEqual(['p3']);
   });
 });
 
@@ -481,17 +491,17 @@ describe('round decider: evolve keeps committedPence right', () => {
       [released('a2', 250_000), 3_750_000, { a3: 3_750_000 }],
       [committed('a1', 5), 3_750_005, { a3: 3_750_000, a1: 5 }],
     ];
-    let state = given(scheduled()).state;
+    let state = onCalendar(given(scheduled())).state;
     expect(state.committedPence).toBe(0);
     for (const [event, total, commitments] of steps) {
-      state = roundDecider.evolve(state, event);
+      state = roundDecider.evolve(state, event) as OnCalendar;
       expect(state.committedPence).toBe(total);
       expect(state.commitments).toEqual(commitments);
     }
   });
 
   it('a release takes back the amount that was committed, whatever the event says', () => {
-    const { state } = given(scheduled(), committed('a1', 700_000), released('a1', 1));
+    const { state } = onCalendar(given(scheduled(), committed('a1', 700_000), released('a1', 1)));
     expect(state.committedPence).toBe(0);
     expect(state.commitments).toEqual({});
   });

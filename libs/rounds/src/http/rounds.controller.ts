@@ -1,8 +1,8 @@
 import { Body, Controller, Get, Header, HttpCode, NotFoundException, Param, ParseUUIDPipe, Patch, Post, Put } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
+import { Command, CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandContext, Ctx, entityIdFor, Public, ReadModels, Roles } from '@pz/platform';
-import { RoundRequest, RunRoundCommand } from '../round-commands';
+import { CancelRoundCommand, RescheduleRoundCommand, RoundChanged, ScheduleRoundCommand, SetRoundPanelCommand } from '../round-commands';
 import { APP_CONFIG, AppConfig } from '@pz/platform';
 import { Inject } from '@nestjs/common';
 import { roundsCalendar } from '../rounds-calendar';
@@ -21,8 +21,9 @@ export class RoundsController {
   ) {}
 
   /** Runs a round command, waits until the calendar shows it, and returns the round. */
-  private async run(request: RoundRequest, ctx: CommandContext): Promise<RoundResponse> {
-    const { roundId, position } = await this.commands.execute(new RunRoundCommand(request, ctx));
+  private async run(command: Command<RoundChanged> & { context: CommandContext }): Promise<RoundResponse> {
+    const { roundId, position } = await this.commands.execute(command);
+    const ctx = command.context;
     await this.readModels.waitFor(position);
     const round = await this.queries.get(roundId, ctx.now);
     if (!round) throw new NotFoundException(`Round ${roundId} not found`);
@@ -59,7 +60,7 @@ export class RoundsController {
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Schedule a grant round (staff)' })
   schedule(@Body() body: ScheduleRoundDto, @Ctx() ctx: CommandContext): Promise<RoundResponse> {
-    return this.run({ type: 'ScheduleRound', roundId: entityIdFor(ctx, 'round'), ...body }, ctx);
+    return this.run(new ScheduleRoundCommand({ roundId: entityIdFor(ctx, 'round'), ...body }, ctx));
   }
 
   @Patch(':id')
@@ -71,7 +72,7 @@ export class RoundsController {
     @Body() body: RescheduleRoundDto,
     @Ctx() ctx: CommandContext,
   ): Promise<RoundResponse> {
-    return this.run({ type: 'RescheduleRound', roundId: id, ...body }, ctx);
+    return this.run(new RescheduleRoundCommand({ roundId: id, ...body }, ctx));
   }
 
   @Post(':id/cancel')
@@ -80,7 +81,7 @@ export class RoundsController {
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Cancel a round that has not closed and has no awards (staff)' })
   cancel(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: CancelRoundDto, @Ctx() ctx: CommandContext): Promise<RoundResponse> {
-    return this.run({ type: 'CancelRound', roundId: id, reason: body.reason }, ctx);
+    return this.run(new CancelRoundCommand({ roundId: id, reason: body.reason }, ctx));
   }
 
   @Put(':id/panel')
@@ -88,7 +89,7 @@ export class RoundsController {
   @ApiBearerAuth()
   @ApiOperation({ summary: "Set who may score this round's applications (staff)" })
   async setPanel(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: SetPanelDto, @Ctx() ctx: CommandContext) {
-    const round = await this.run({ type: 'SetRoundPanel', roundId: id, members: body.members }, ctx);
+    const round = await this.run(new SetRoundPanelCommand({ roundId: id, members: body.members }, ctx));
     return { ...round, panel: (await this.queries.view(id))?.panel ?? [] };
   }
 }

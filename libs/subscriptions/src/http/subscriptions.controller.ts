@@ -4,7 +4,7 @@ import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery,
 import { Throttle, ThrottlerGuard } from '@nestjs/throttler';
 import type { FastifyReply } from 'fastify';
 import { CommandContext, Ctx, Public, ReadModels } from '@pz/platform';
-import { SubscribeOutcome, SubscribeToRoundAlertsCommand } from '../subscribe.handler';
+import { SubscribeToRoundAlertsCommand } from '../subscribe.handler';
 import { UnsubscribeFromRoundAlertsCommand } from '../unsubscribe.handler';
 import { UnsubscribeLinks } from '../unsubscribe-links';
 import { preferredType } from './accept';
@@ -35,7 +35,7 @@ export class SubscriptionsController {
   })
   @ApiCreatedResponse({ type: SubscriptionResponse })
   async subscribe(@Body() body: SubscribeDto, @Ctx() ctx: CommandContext): Promise<SubscriptionResponse> {
-    const outcome: SubscribeOutcome = await this.commands.execute(new SubscribeToRoundAlertsCommand(body, ctx));
+    const outcome = await this.commands.execute(new SubscribeToRoundAlertsCommand(body, ctx));
     if (outcome.position !== null) await this.readModels.waitFor(outcome.position);
     return { id: outcome.subscriptionId, zones: outcome.zones, status: 'subscribed' };
   }

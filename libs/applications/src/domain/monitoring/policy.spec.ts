@@ -8,7 +8,7 @@ import {
   RagPolicy,
   ragCheckpoints,
   ragVerdict,
-} from './monitoring';
+} from './policy';
 
 // ---------------------------------------------------------------------------------------------
 // Fixed times only: the grant is awarded 15 July 2024 10:30 (UTC).

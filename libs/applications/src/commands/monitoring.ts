@@ -1,0 +1,97 @@
+import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import type { CommandContext, CommandInput } from '@pz/platform';
+import type { EvaluateRag, FileCaseStudy, FileCheckIn, FileMonitoringReturn, RateGrant } from '../domain';
+import { ApplicationChanged, ApplicationStreams } from './application-streams';
+
+export class FileCheckInCommand extends Command<ApplicationChanged> {
+  constructor(
+    readonly input: CommandInput<FileCheckIn, 'ragPolicy'>,
+    readonly context: CommandContext,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(FileCheckInCommand)
+export class FileCheckInHandler implements ICommandHandler<FileCheckInCommand, ApplicationChanged> {
+  constructor(private readonly streams: ApplicationStreams) {}
+
+  execute({ input, context }: FileCheckInCommand): Promise<ApplicationChanged> {
+    return this.streams.execute({ type: 'FileCheckIn', ...input, ragPolicy: this.streams.ragPolicy, now: context.now }, context);
+  }
+}
+
+export class FileMonitoringReturnCommand extends Command<ApplicationChanged> {
+  constructor(
+    readonly input: CommandInput<FileMonitoringReturn, 'ragPolicy'>,
+    readonly context: CommandContext,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(FileMonitoringReturnCommand)
+export class FileMonitoringReturnHandler implements ICommandHandler<FileMonitoringReturnCommand, ApplicationChanged> {
+  constructor(private readonly streams: ApplicationStreams) {}
+
+  execute({ input, context }: FileMonitoringReturnCommand): Promise<ApplicationChanged> {
+    return this.streams.execute({ type: 'FileMonitoringReturn', ...input, ragPolicy: this.streams.ragPolicy, now: context.now }, context);
+  }
+}
+
+export class FileCaseStudyCommand extends Command<ApplicationChanged> {
+  constructor(
+    readonly input: CommandInput<FileCaseStudy>,
+    readonly context: CommandContext,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(FileCaseStudyCommand)
+export class FileCaseStudyHandler implements ICommandHandler<FileCaseStudyCommand, ApplicationChanged> {
+  constructor(private readonly streams: ApplicationStreams) {}
+
+  execute({ input, context }: FileCaseStudyCommand): Promise<ApplicationChanged> {
+    return this.streams.execute({ type: 'FileCaseStudy', ...input, now: context.now }, context);
+  }
+}
+
+export class RateGrantCommand extends Command<ApplicationChanged> {
+  constructor(
+    readonly input: CommandInput<RateGrant>,
+    readonly context: CommandContext,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(RateGrantCommand)
+export class RateGrantHandler implements ICommandHandler<RateGrantCommand, ApplicationChanged> {
+  constructor(private readonly streams: ApplicationStreams) {}
+
+  execute({ input, context }: RateGrantCommand): Promise<ApplicationChanged> {
+    return this.streams.execute({ type: 'RateGrant', ...input, now: context.now }, context);
+  }
+}
+
+/** From the worker, when an item's lateness crosses Amber or Red. */
+export class EvaluateRagCommand extends Command<ApplicationChanged> {
+  constructor(
+    readonly input: CommandInput<EvaluateRag, 'ragPolicy'>,
+    readonly context: CommandContext,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(EvaluateRagCommand)
+export class EvaluateRagHandler implements ICommandHandler<EvaluateRagCommand, ApplicationChanged> {
+  constructor(private readonly streams: ApplicationStreams) {}
+
+  execute({ input, context }: EvaluateRagCommand): Promise<ApplicationChanged> {
+    return this.streams.execute({ type: 'EvaluateRag', ...input, ragPolicy: this.streams.ragPolicy, now: context.now }, context);
+  }
+}
+
+export const MONITORING_HANDLERS = [FileCheckInHandler, FileMonitoringReturnHandler, FileCaseStudyHandler, RateGrantHandler, EvaluateRagHandler];

@@ -1,0 +1,133 @@
+import { NotFound } from '@pz/platform/domain';
+import type { ApplicationDetails } from './drafting/details';
+import type { ApplicationEvent } from './events';
+import type { DueItem, RagRating } from './monitoring/policy';
+
+/** What every application carries from the moment its draft is opened. */
+interface Opened {
+  applicationId: string;
+  roundId: string;
+  org: string;
+  details: ApplicationDetails;
+}
+
+/** Sent for assessment: the panel's conflicts and each member's latest scores. */
+interface Assessed extends Opened {
+  conflicts: string[];
+  scores: Record<string, { scores: Record<string, number>; weightedTotal: number }>;
+}
+
+/** Awarded: the monitoring the grantee agreed to, what they have filed, and the RAG rating. */
+interface Funded extends Assessed {
+  awardedPence: number;
+  schedule: DueItem[];
+  /** Keys of the schedule's items filed so far. */
+  filed: string[];
+  /** onTrack of the latest monitoring return, if any. */
+  latestReturnOnTrack: boolean | null;
+  rag: RagRating;
+  /** The policy's own last verdict: a staff rating stands until this changes. */
+  lastAutomaticRag: RagRating;
+}
+
+export type NoApplication = { status: 'none' };
+export type Draft = Opened & { status: 'draft' };
+export type Submitted = Assessed & { status: 'submitted' };
+export type Withdrawn = Opened & { status: 'withdrawn' };
+/** Declined: the decision is final and nothing was awarded. */
+export type Declined = Assessed & { status: 'declined'; awardedPence: null };
+export type Awarded = Funded & { status: 'awarded' };
+export type Closed = Funded & { status: 'closed' };
+
+/** The stage an application is in, with what that stage knows. */
+export type ApplicationState = NoApplication | Draft | Submitted | Withdrawn | Declined | Awarded | Closed;
+export type ExistingApplication = Exclude<ApplicationState, NoApplication>;
+export type ApplicationStatus = ExistingApplication['status'];
+
+export const initialState = (): ApplicationState => ({ status: 'none' });
+
+/** The application, or NotFound: what every command but opening a draft starts from. */
+export function existing(state: ApplicationState, applicationId: string): ExistingApplication {
+  if (state.status === 'none') throw new NotFound(`Application ${applicationId} not found`);
+  return state;
+}
+
+/**
+ * The application of the caller's own organisation. Another organisation's is "not found",
+ * never "forbidden", so its existence does not leak.
+ */
+export function ownedBy(state: ApplicationState, command: { applicationId: string; org: string }): ExistingApplication {
+  const application = existing(state, command.applicationId);
+  if (application.org !== command.org) throw new NotFound(`Application ${command.applicationId} not found`);
+  return application;
+}
+
+export function isAssessed(state: ApplicationState): state is Submitted | Declined | Awarded | Closed {
+  return state.status === 'submitted' || state.status === 'declined' || state.status === 'awarded' || state.status === 'closed';
+}
+
+export function isFunded(state: ApplicationState): state is Awarded | Closed {
+  return state.status === 'awarded' || state.status === 'closed';
+}
+
+/**
+ * The next stage after one event. A fact that does not fit the stage (none should, in a stream
+ * only this decider wrote) leaves the state as it was rather than inventing a stage.
+ */
+export function evolve(state: ApplicationState, event: ApplicationEvent): ApplicationState {
+  switch (event.type) {
+    case 'ApplicationDraftOpened': {
+      const { applicationId, roundId, org, details } = event.data;
+      return { status: 'draft', applicationId, roundId, org, details };
+    }
+    case 'ApplicationDraftEdited':
+      return state.status === 'draft' ? { ...state, details: { ...state.details, ...event.data.changes } } : state;
+    case 'ApplicationSubmitted':
+      return state.status === 'draft' ? { ...state, status: 'submitted', conflicts: [], scores: {} } : state;
+    case 'ApplicationWithdrawn': {
+      if (state.status !== 'draft' && state.status !== 'submitted') return state;
+      const { applicationId, roundId, org, details } = state;
+      return { status: 'withdrawn', applicationId, roundId, org, details };
+    }
+    case 'ConflictOfInterestDeclared': {
+      if (!isAssessed(state)) return state;
+      // A conflicted member's earlier scores no longer count.
+      const { [event.data.member]: _dropped, ...scores } = state.scores;
+      return { ...state, conflicts: [...state.conflicts, event.data.member], scores };
+    }
+    case 'ApplicationScored': {
+      if (!isAssessed(state)) return state;
+      const { member, scores, weightedTotal } = event.data;
+      return { ...state, scores: { ...state.scores, [member]: { scores, weightedTotal } } };
+    }
+    case 'ApplicationAwarded':
+      if (state.status !== 'submitted') return state;
+      return {
+        ...state,
+        status: 'awarded',
+        awardedPence: event.data.amountPence,
+        schedule: [],
+        filed: [],
+        latestReturnOnTrack: null,
+        rag: 'green',
+        lastAutomaticRag: 'green',
+      };
+    case 'ApplicationDeclined':
+      return state.status === 'submitted' ? { ...state, status: 'declined', awardedPence: null } : state;
+    case 'MonitoringScheduled':
+      return isFunded(state) ? { ...state, schedule: event.data.items } : state;
+    case 'FirstCheckInFiled':
+      return isFunded(state) ? { ...state, filed: [...state.filed, event.data.itemKey] } : state;
+    case 'MonitoringReturnFiled':
+      return isFunded(state) ? { ...state, filed: [...state.filed, event.data.itemKey], latestReturnOnTrack: event.data.onTrack } : state;
+    case 'CaseStudyFiled':
+      return state.status === 'awarded' ? { ...state, status: 'closed', filed: [...state.filed, event.data.itemKey] } : state;
+    case 'GrantRagRated':
+      if (!isFunded(state)) return state;
+      return {
+        ...state,
+        rag: event.data.rating,
+        lastAutomaticRag: event.data.by === 'system' ? event.data.rating : state.lastAutomaticRag,
+      };
+  }
+}
