@@ -44,6 +44,7 @@ import {
 } from '../event-store';
 import { followLog, waitForAppendOrPoll } from '../follow-log';
 import { chainHash, GENESIS_HASH, HashedFields } from '../hash-chain';
+import { KeyedSerialQueue } from '../keyed-serial-queue';
 
 /** The part of the gRPC client this adapter uses, so tests can hand in a stand-in. */
 export type EsdbClient = Pick<
@@ -121,7 +122,13 @@ export class EsdbEventStore implements EventStore {
   private readonly appended = new EventEmitter();
   private readonly subscriptions = new Set<Subscription>();
   private readonly cappedCheckpointStreams = new Set<string>();
-  private readonly streamQueues = new Map<string, Promise<void>>();
+  /**
+   * Appends to one stream from this process run one after another, in call order. Each append
+   * reads the stream head before writing, so without this a second append issued right after a
+   * first (expecting the revision the first will produce) would read too early and fail, where
+   * the SQLite adapter, committing in call order, accepts both.
+   */
+  private readonly appendsByStream = new KeyedSerialQueue();
   private closed = false;
   private closing: Promise<void> | null = null;
 
@@ -147,32 +154,12 @@ export class EsdbEventStore implements EventStore {
     assertDistinctIds(batch);
     const target = expectedTarget(expected);
     try {
-      const result = await this.inStreamOrder(streamId, () => this.appendChecked(streamId, batch, expected, target));
+      const result = await this.appendsByStream.run(streamId, () => this.appendChecked(streamId, batch, expected, target));
       this.appended.emit('appended');
       return result;
     } catch (error) {
       throw toStoreError(error);
     }
-  }
-
-  /**
-   * Appends to one stream from this process run one after another, in call order. Each append
-   * reads the stream head before writing, so without this a second append issued right after a
-   * first (expecting the revision the first will produce) would read too early and fail, where
-   * the SQLite adapter, committing in call order, accepts both.
-   */
-  private inStreamOrder<T>(streamId: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.streamQueues.get(streamId) ?? Promise.resolve();
-    const run = previous.then(work);
-    const settled = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.streamQueues.set(streamId, settled);
-    void settled.then(() => {
-      if (this.streamQueues.get(streamId) === settled) this.streamQueues.delete(streamId);
-    });
-    return run;
   }
 
   /** `target`: the revision the batch must follow (-1: the stream must not exist), or null for any/exists. */
