@@ -106,7 +106,7 @@ export class AuditService {
       return verifyGlobalChain(sqliteLinks(this.db), { expectHead, seenUpTo: highestSeenPosition(this.db) });
     }
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { esdbHashInput } = require('@pz/event-store/esdb/esdb-event-store');
+    const { esdbHashInput } = require('@pz/event-store/esdb/esdb-mapping');
     return verifyStreamChains(this.asLinks(), esdbHashInput);
   }
 

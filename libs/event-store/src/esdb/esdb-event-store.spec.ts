@@ -31,20 +31,18 @@ import {
 } from '../event-store';
 import { chainHash, GENESIS_HASH } from '../hash-chain';
 import { eventStoreContract, newEvent, waitUntil } from '../testing/event-store.contract';
+import { concurrencyErrorFrom, toStoreError } from './esdb-errors';
+import { EsdbClient, EsdbEventStore } from './esdb-event-store';
 import {
   CHAIN_METADATA_KEY,
-  concurrencyErrorFrom,
-  EsdbClient,
-  EsdbEventStore,
   esdbHashInput,
-  isHiddenFromLog,
   toEsdbExpectedRevision,
   toRecorded,
   toStorableEvent,
-  toStoreError,
   withChain,
   withoutChain,
-} from './esdb-event-store';
+} from './esdb-mapping';
+import { isHiddenFromLog } from './esdb-reads';
 
 const connectionString = process.env.ESDB_CONNECTION_STRING;
 
