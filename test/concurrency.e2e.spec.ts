@@ -1,7 +1,6 @@
 import request from 'supertest';
 import Database from 'better-sqlite3';
 import { EVENT_STORE, EventStore } from '@pz/event-store';
-import { SqliteEventStore } from '@pz/event-store';
 import { applicationBody, openAndSubmit, scheduleRound } from './support/journey';
 import { bearer, startTestApp, TestApp } from './support/test-app';
 
@@ -120,15 +119,20 @@ describe('Outage: the event store cannot take writes', () => {
     try {
       const staff = bearer(t.token({ role: 'staff', sub: 's' }));
       const round = await scheduleRound(t);
-      const store = t.app.get<SqliteEventStore>(EVENT_STORE);
+      const store = t.app.get<EventStore>(EVENT_STORE);
       const before = await store.headPosition();
-      const db = (store as unknown as { db: Database.Database }).db;
-      db.pragma('query_only = ON');
-      const res = await request(t.http).put(`/rounds/${round.id}/panel`).set(staff).send({ members: ['p1'] }).expect(503);
-      expect(res.body).toMatchObject({ statusCode: 503, error: 'Service Unavailable', message: expect.stringMatching(/cannot accept writes.*nothing was recorded/) });
-      expect(await store.headPosition()).toBe(before);
-      await request(t.http).get(`/rounds/${round.id}`).expect(200); // reads still work
-      db.pragma('query_only = OFF');
+      // Another connection, as another process would, holds the write lock longer than the store
+      // waits for it (its default busy timeout, 5 s).
+      const otherWriter = new Database(t.config.sqlitePath);
+      otherWriter.exec('BEGIN EXCLUSIVE');
+      try {
+        const res = await request(t.http).put(`/rounds/${round.id}/panel`).set(staff).send({ members: ['p1'] }).expect(503);
+        expect(res.body).toMatchObject({ statusCode: 503, error: 'Service Unavailable', message: expect.stringMatching(/cannot accept writes.*nothing was recorded/) });
+        expect(await store.headPosition()).toBe(before);
+        await request(t.http).get(`/rounds/${round.id}`).expect(200); // reads still work
+      } finally {
+        otherWriter.close(); // rolls back, releasing the lock
+      }
       await request(t.http).put(`/rounds/${round.id}/panel`).set(staff).send({ members: ['p1'] }).expect(200);
     } finally {
       await t.close();
