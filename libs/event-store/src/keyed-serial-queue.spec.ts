@@ -14,19 +14,21 @@ function deferred<T = void>() {
 /** Lets every promise callback that is ready run. */
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** Work that notes its name in `started` when it starts, and settles as `outcome` does. */
+function noting<T>(started: string[], name: string, outcome: Promise<T>): () => Promise<T> {
+  return () => {
+    started.push(name);
+    return outcome;
+  };
+}
+
 describe('KeyedSerialQueue', () => {
   it('starts work for a key only after the earlier work for that key has finished', async () => {
     const queue = new KeyedSerialQueue();
     const first = deferred<string>();
     const started: string[] = [];
-    const firstResult = queue.run('k', () => {
-      started.push('first');
-      return first.promise;
-    });
-    const secondResult = queue.run('k', async () => {
-      started.push('second');
-      return 'second done';
-    });
+    const firstResult = queue.run('k', noting(started, 'first', first.promise));
+    const secondResult = queue.run('k', noting(started, 'second', Promise.resolve('second done')));
 
     await settle();
     expect(started).toEqual(['first']);
@@ -41,14 +43,8 @@ describe('KeyedSerialQueue', () => {
     const queue = new KeyedSerialQueue();
     const first = deferred();
     const started: string[] = [];
-    const firstResult = queue.run('k', () => {
-      started.push('first');
-      return first.promise;
-    });
-    const secondResult = queue.run('k', async () => {
-      started.push('second');
-      return 2;
-    });
+    const firstResult = queue.run('k', noting(started, 'first', first.promise));
+    const secondResult = queue.run('k', noting(started, 'second', Promise.resolve(2)));
 
     await settle();
     expect(started).toEqual(['first']);
@@ -64,16 +60,7 @@ describe('KeyedSerialQueue', () => {
     const a = deferred();
     const b = deferred();
     const started: string[] = [];
-    const results = [
-      queue.run('a', () => {
-        started.push('a');
-        return a.promise;
-      }),
-      queue.run('b', () => {
-        started.push('b');
-        return b.promise;
-      }),
-    ];
+    const results = [queue.run('a', noting(started, 'a', a.promise)), queue.run('b', noting(started, 'b', b.promise))];
 
     await settle();
     expect(started).toEqual(['a', 'b']);
