@@ -8,15 +8,45 @@ const swc = {
   module: { type: 'commonjs' },
 };
 
-module.exports = {
+/** What every level shares: projects do not inherit the top-level transform or module mapping. */
+const shared = {
   rootDir: '.',
   testEnvironment: 'node',
-  testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', swc] },
   moduleNameMapper: {
     '^@pz/([a-z-]+)$': '<rootDir>/libs/$1/src',
     '^@pz/([a-z-]+)/(.*)$': '<rootDir>/libs/$1/src/$2',
   },
+};
+
+const roots = ['libs', 'apps', 'test'];
+
+/**
+ * Three named levels (DEVELOPERS.md, Tests): `npm run test:unit`, `test:int`, `test:e2e`; `npm test` runs all.
+ * - unit `*.spec.ts`: pure and in memory; no files, network, child processes or Redis.
+ * - int `*.int.spec.ts`: real SQLite files, sockets and servers, child processes; not the whole app.
+ * - e2e `*.e2e.spec.ts`: the whole app over HTTP, with Redis.
+ */
+module.exports = {
+  projects: [
+    {
+      ...shared,
+      displayName: 'unit',
+      testMatch: roots.map((root) => `<rootDir>/${root}/**/*.spec.ts`),
+      testPathIgnorePatterns: ['/node_modules/', '\\.int\\.spec\\.ts$', '\\.e2e\\.spec\\.ts$'],
+    },
+    {
+      ...shared,
+      displayName: 'int',
+      testMatch: roots.map((root) => `<rootDir>/${root}/**/*.int.spec.ts`),
+    },
+    {
+      ...shared,
+      displayName: 'e2e',
+      testMatch: roots.map((root) => `<rootDir>/${root}/**/*.e2e.spec.ts`),
+    },
+  ],
+  // Global, not per project: jest-circus reads the timeout from the global configuration only.
   testTimeout: 30000,
   // Tests share one Redis and spawn processes: two workers keep a 2-core machine responsive.
   maxWorkers: 2,

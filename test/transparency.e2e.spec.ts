@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
+import { parse as parseCsv } from 'csv-parse/sync';
 import { DateTime } from 'luxon';
 import request from 'supertest';
 import { DATA_LICENSE, DEFAULT_FUNDER_ID, FUNDER_NAME } from '@pz/transparency';
@@ -41,36 +42,6 @@ const CSV_TITLES = [
   'Last modified',
   'Data Source',
 ];
-
-/** Reads RFC 4180 CSV (quoted cells, doubled quotes, CRLF), so the test sees what a spreadsheet would. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-      i++;
-    } else cell += c;
-  }
-  if (cell !== '' || row.length > 0) rows.push([...row, cell]);
-  return rows;
-}
 
 const ukDay = (iso: string) => DateTime.fromISO(iso).setZone('Europe/London').toISODate();
 
@@ -329,7 +300,8 @@ describe('Transparency: 360Giving open data and the yearly summary', () => {
       const res = await request(t.http).get('/open-data/360giving.csv').expect(200);
       expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
       text = res.text;
-      const [header, ...data] = parseCsv(text);
+      // Rows end in CRLF, as RFC 4180 and spreadsheets expect: parsed strictly so, not sniffed.
+      const [header, ...data] = parseCsv(text, { record_delimiter: '\r\n' });
       expect(header).toEqual(CSV_TITLES);
       rows = data.map((cells) => Object.fromEntries(header.map((title, i) => [title, cells[i]])));
       grants = (await request(t.http).get('/open-data/360giving.json').expect(200)).body.grants;

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import {
   ANY,
   AccessDeniedError,
@@ -31,76 +30,19 @@ import {
 } from '../event-store';
 import { chainHash, GENESIS_HASH } from '../hash-chain';
 import { eventStoreContract, newEvent, waitUntil } from '../testing/event-store.contract';
+import { concurrencyErrorFrom, toStoreError } from './esdb-errors';
+import { EsdbClient, EsdbEventStore } from './esdb-event-store';
 import {
   CHAIN_METADATA_KEY,
-  concurrencyErrorFrom,
-  EsdbClient,
-  EsdbEventStore,
   esdbHashInput,
-  isHiddenFromLog,
   toEsdbExpectedRevision,
   toRecorded,
   toStorableEvent,
-  toStoreError,
   withChain,
   withoutChain,
-} from './esdb-event-store';
-
-const connectionString = process.env.ESDB_CONNECTION_STRING;
-
-// ---------------------------------------------------------------------------------------------
-// Against a live server: the only tests that say anything about EventStoreDB itself.
-// ---------------------------------------------------------------------------------------------
-
-if (connectionString) {
-  eventStoreContract('EventStoreDB', async () => {
-    let store = new EsdbEventStore(connectionString, { pollIntervalMs: 50 });
-    return {
-      store,
-      async reopen() {
-        await store.close();
-        store = new EsdbEventStore(connectionString, { pollIntervalMs: 50 });
-        return store;
-      },
-      dispose: () => store.close(),
-    };
-  });
-
-  describe('EventStoreDB specifics (live server)', () => {
-    let store: EsdbEventStore;
-    beforeEach(() => {
-      store = new EsdbEventStore(connectionString);
-    });
-    afterEach(() => store.close());
-
-    it('returns the position of the last event of a multi-event append, as reads report it', async () => {
-      const s = `esdb-live-${randomUUID()}`;
-      const result = await store.append(s, [newEvent('A'), newEvent('B'), newEvent('C')], 'no_stream');
-      const stored = await store.readStream(s);
-      expect(stored.map((e) => e.revision)).toEqual([0, 1, 2]);
-      expect(result.position).toBe(stored[2].position);
-      expect(new Set(stored.map((e) => e.position)).size).toBe(3);
-      const [next] = await store.readAll({ after: stored[1].position, maxCount: 1 });
-      expect(next.id).toBe(stored[2].id);
-    });
-
-    it('chains each stream and gives back exactly the metadata that was appended', async () => {
-      const s = `esdb-live-chain-${randomUUID()}`;
-      const events = [newEvent('A'), newEvent('B')];
-      await store.append(s, events, 'no_stream');
-      await store.append(s, [newEvent('C')], 'any');
-      expectValidChain(await store.readStream(s));
-      expect((await store.readStream(s))[0].metadata).toEqual(events[0].metadata);
-    });
-  });
-} else {
-  describe.skip(
-    'EventStore contract: EventStoreDB — skipped: ESDB_CONNECTION_STRING is not set (no EventStoreDB server on this machine)',
-    () => {
-      it('runs the shared contract suite against a live server', () => undefined);
-    },
-  );
-}
+} from './esdb-mapping';
+import { isHiddenFromLog } from './esdb-reads';
+import { expectValidStreamChain } from './testing/expect-valid-stream-chain';
 
 // ---------------------------------------------------------------------------------------------
 // Pure mapping between the port and ESDB.
@@ -250,17 +192,6 @@ describe('EventStoreDB mapping', () => {
       expect(() => toRecorded(base)).toThrow(/without its log position/);
     });
   });
-
-  it('reports a server that refuses connections as unavailable', async () => {
-    const port = await freeLoopbackPort();
-    const store = new EsdbEventStore(`esdb://127.0.0.1:${port}?tls=false`);
-    try {
-      await expect(store.ping()).rejects.toBeInstanceOf(StoreUnavailableError);
-      await expect(store.append('s', [newEvent()], 'no_stream')).rejects.toBeInstanceOf(StoreUnavailableError);
-    } finally {
-      await store.close();
-    }
-  });
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -299,8 +230,8 @@ describe('EsdbEventStore adapter logic (in-memory stand-in client)', () => {
     await store.append('b', [newEvent('B1')], 'any');
     const a = await store.readStream('a');
     const b = await store.readStream('b');
-    expectValidChain(a);
-    expectValidChain(b);
+    expectValidStreamChain(a);
+    expectValidStreamChain(b);
     expect(b[0].prevHash).toBe(GENESIS_HASH);
     const raw = client.log.find((r) => r.id === a[0].id)!;
     expect((raw.metadata as Record<string, unknown>)[CHAIN_METADATA_KEY]).toEqual({ hash: a[0].hash, prevHash: GENESIS_HASH });
@@ -318,7 +249,7 @@ describe('EsdbEventStore adapter logic (in-memory stand-in client)', () => {
     expect(results.map((r) => r.nextExpectedRevision).sort()).toEqual([1, 2, 3, 4, 5, 6]);
     const stored = await store.readStream('hot');
     expect(stored.map((e) => e.revision)).toEqual([0, 1, 2, 3, 4, 5, 6]);
-    expectValidChain(stored);
+    expectValidStreamChain(stored);
   });
 
   it('recognises a retried any-append and refuses one that was only partly stored', async () => {
@@ -391,23 +322,6 @@ describe('EsdbEventStore adapter logic (in-memory stand-in client)', () => {
     await expect(store.readStream('sub')).rejects.toBeInstanceOf(StoreUnavailableError);
   });
 });
-
-function expectValidChain(events: RecordedEvent[]): void {
-  let prev = GENESIS_HASH;
-  for (const event of events) {
-    expect(event.prevHash).toBe(prev);
-    expect(event.hash).toBe(chainHash(prev, esdbHashInput(event)));
-    prev = event.hash;
-  }
-}
-
-async function freeLoopbackPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 interface FakeRecord {
   streamId: string;

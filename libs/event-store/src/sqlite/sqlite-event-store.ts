@@ -328,6 +328,14 @@ export class SqliteEventStore implements EventStore {
     this.db.prepare('SELECT 1').get();
   }
 
+  /**
+   * Reads a setting of the store's own connection. synchronous and busy_timeout are set per
+   * connection, so another handle on the file cannot see what this one runs with.
+   */
+  connectionSetting(name: 'journal_mode' | 'synchronous' | 'busy_timeout'): unknown {
+    return this.db.pragma(name, { simple: true });
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ConcurrencyError, EVENT_STORE, EventStore, revisionOf } from '@pz/event-store';
+import { ConcurrencyError, EVENT_STORE, EventStore, KeyedSerialQueue, revisionOf } from '@pz/event-store';
 import { PersonalDataVault } from '@pz/people';
 import { CommandContext, DomainEvent, toNewEvents } from '@pz/platform';
 import { Mailer, OutgoingMail } from './mailer';
@@ -48,8 +48,13 @@ function assertDedupeKey(dedupeKey: unknown): asserts dedupeKey is string {
  */
 @Injectable()
 export class SentMail {
-  /** Sends of one key in this process run one after another (see `serialised`). */
-  private readonly inFlight = new Map<string, Promise<unknown>>();
+  /**
+   * Two calls with one key in this process (a job retried while its first run is still going,
+   * two processors meeting the same event) would otherwise both find no EmailSent and both
+   * send. Queued, the second finds the first's record and sends nothing; if the first failed,
+   * the second tries for itself.
+   */
+  private readonly sendsByKey = new KeyedSerialQueue();
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -60,7 +65,7 @@ export class SentMail {
   async sendOnce(mail: Omit<OutgoingMail, 'messageId'>, dedupeKey: string, context: CommandContext): Promise<SendOnceOutcome> {
     assertDedupeKey(dedupeKey);
     const streamId = emailStreamId(dedupeKey);
-    return this.serialised(streamId, () => this.checkSendRecord(mail, dedupeKey, streamId, context));
+    return this.sendsByKey.run(streamId, () => this.checkSendRecord(mail, dedupeKey, streamId, context));
   }
 
   /** Whether a send with this key has been recorded. */
@@ -100,25 +105,5 @@ export class SentMail {
       if (error instanceof ConcurrencyError) return 'already-sent';
       throw error;
     }
-  }
-
-  /**
-   * Two calls with one key in this process (a job retried while its first run is still going,
-   * two processors meeting the same event) would otherwise both find no EmailSent and both
-   * send. Queued, the second finds the first's record and sends nothing; if the first failed,
-   * the second tries for itself.
-   */
-  private serialised<T>(key: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.inFlight.get(key) ?? Promise.resolve();
-    const run = previous.then(work, work);
-    const settled = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.inFlight.set(key, settled);
-    void settled.then(() => {
-      if (this.inFlight.get(key) === settled) this.inFlight.delete(key);
-    });
-    return run;
   }
 }

@@ -4,6 +4,7 @@ import {
   ConcurrencyError,
   EventStore,
   ExpectedRevision,
+  KeyedSerialQueue,
   NewEvent,
   revisionOf,
 } from '@pz/event-store';
@@ -43,7 +44,7 @@ export function executeCommand<C, S, E extends DomainEvent>(
   context: CommandContext,
   options: ExecuteOptions = {},
 ): Promise<CommandOutcome<S, E>> {
-  return oneAtATime(streamId, () => decideAndAppend(store, streamId, decider, command, context, options));
+  return commandsByStream.run(streamId, () => decideAndAppend(store, streamId, decider, command, context, options));
 }
 
 /**
@@ -51,21 +52,7 @@ export function executeCommand<C, S, E extends DomainEvent>(
  * hot stream (a round's budget) then queue instead of all conflicting and retrying. Other
  * processes are still kept honest by the expected-revision check.
  */
-const streamQueues = new Map<string, Promise<unknown>>();
-
-function oneAtATime<T>(streamId: string, work: () => Promise<T>): Promise<T> {
-  const previous = streamQueues.get(streamId) ?? Promise.resolve();
-  const run = previous.then(work, work);
-  const settled = run.then(
-    () => undefined,
-    () => undefined,
-  );
-  streamQueues.set(streamId, settled);
-  void settled.then(() => {
-    if (streamQueues.get(streamId) === settled) streamQueues.delete(streamId);
-  });
-  return run;
-}
+const commandsByStream = new KeyedSerialQueue();
 
 async function decideAndAppend<C, S, E extends DomainEvent>(
   store: EventStore,

@@ -49,8 +49,7 @@ describe('SQLite event store specifics', () => {
     db.close();
     // synchronous is per connection: check what the adapter sets on its own.
     const again = new SqliteEventStore({ path });
-    const raw = (again as unknown as { db: Database.Database }).db;
-    expect(raw.pragma('synchronous', { simple: true })).toBe(2); // 2 = FULL
+    expect(again.connectionSetting('synchronous')).toBe(2); // 2 = FULL
     await again.close();
   });
 
@@ -132,18 +131,18 @@ describe('SQLite event store specifics', () => {
     await store.close();
   }, 90_000);
 
-  it('reports a read-only store as unavailable and writes nothing', async () => {
-    const path = join(dir, 'ro.sqlite');
+  it('reports a store that cannot take writes (another process holds the lock) as unavailable and writes nothing', async () => {
+    const path = join(dir, 'locked.sqlite');
     const writer = new SqliteEventStore({ path });
     await writer.append('s', [newEvent()], 'no_stream');
     await writer.close();
-    const db = new Database(path, { readonly: true });
-    // An adapter whose connection cannot write: simulate a store that became read-only.
-    const store = new SqliteEventStore({ path });
-    (store as unknown as { db: Database.Database }).db.pragma('query_only = ON');
+    const store = new SqliteEventStore({ path, busyTimeoutMs: 50 });
+    // Another connection, as another process would, holds the write lock longer than the store waits.
+    const otherWriter = new Database(path);
+    otherWriter.exec('BEGIN EXCLUSIVE');
     const error = await store.append('s', [newEvent()], 0).catch((e: unknown) => e);
     expect((error as Error).name).toBe('StoreUnavailableError');
-    db.close();
+    otherWriter.close();
     await store.close();
     const check = new SqliteEventStore({ path });
     expect(await check.readStream('s')).toHaveLength(1);
