@@ -17,3 +17,4 @@ export * from './http/etag';
 export { FoldedStates } from './store/folded-states';
 export * from './idempotency/idempotency-records';
 export * from './idempotency/sqlite-idempotency-records';
+export * from './store/use-case-command';

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { Duration } from 'luxon';
 import { EVENT_STORE, EventStore } from '@pz/event-store';
-import { APP_CONFIG, AppConfig, CommandContext, CommandInput, executeCommand } from '@pz/platform';
+import { APP_CONFIG, AppConfig, CommandContext, CommandInput, executeCommand, UseCaseCommand } from '@pz/platform';
 import { CancelRound, RescheduleRound, RoundCommand, roundDecider, roundStreamId, ScheduleRound, SetRoundPanel } from './domain';
 import { ZonesCatalogue } from './zones-catalogue';
 
@@ -32,14 +32,7 @@ export class RoundStreams {
   }
 }
 
-export class ScheduleRoundCommand extends Command<RoundChanged> {
-  constructor(
-    readonly input: CommandInput<ScheduleRound, 'knownZones' | 'alertLeadMs'>,
-    readonly context: CommandContext,
-  ) {
-    super();
-  }
-}
+export class ScheduleRoundCommand extends UseCaseCommand<CommandInput<ScheduleRound, 'knownZones' | 'alertLeadMs'>, RoundChanged> {}
 
 @CommandHandler(ScheduleRoundCommand)
 export class ScheduleRoundHandler implements ICommandHandler<ScheduleRoundCommand, RoundChanged> {
@@ -54,14 +47,7 @@ export class ScheduleRoundHandler implements ICommandHandler<ScheduleRoundComman
   }
 }
 
-export class RescheduleRoundCommand extends Command<RoundChanged> {
-  constructor(
-    readonly input: CommandInput<RescheduleRound, 'alertLeadMs'>,
-    readonly context: CommandContext,
-  ) {
-    super();
-  }
-}
+export class RescheduleRoundCommand extends UseCaseCommand<CommandInput<RescheduleRound, 'alertLeadMs'>, RoundChanged> {}
 
 @CommandHandler(RescheduleRoundCommand)
 export class RescheduleRoundHandler implements ICommandHandler<RescheduleRoundCommand, RoundChanged> {
@@ -72,14 +58,7 @@ export class RescheduleRoundHandler implements ICommandHandler<RescheduleRoundCo
   }
 }
 
-export class CancelRoundCommand extends Command<RoundChanged> {
-  constructor(
-    readonly input: CommandInput<CancelRound>,
-    readonly context: CommandContext,
-  ) {
-    super();
-  }
-}
+export class CancelRoundCommand extends UseCaseCommand<CommandInput<CancelRound>, RoundChanged> {}
 
 @CommandHandler(CancelRoundCommand)
 export class CancelRoundHandler implements ICommandHandler<CancelRoundCommand, RoundChanged> {
@@ -90,14 +69,7 @@ export class CancelRoundHandler implements ICommandHandler<CancelRoundCommand, R
   }
 }
 
-export class SetRoundPanelCommand extends Command<RoundChanged> {
-  constructor(
-    readonly input: CommandInput<SetRoundPanel>,
-    readonly context: CommandContext,
-  ) {
-    super();
-  }
-}
+export class SetRoundPanelCommand extends UseCaseCommand<CommandInput<SetRoundPanel>, RoundChanged> {}
 
 @CommandHandler(SetRoundPanelCommand)
 export class SetRoundPanelHandler implements ICommandHandler<SetRoundPanelCommand, RoundChanged> {

@@ -1,22 +1,11 @@
 import type { RecordedEvent } from '@pz/event-store';
 import type { DocumentStore, Projection } from '@pz/projections';
-import type { Criterion, RoundKind, RoundRescheduledData, RoundScheduledData } from './domain';
+import type { RoundRescheduledData, RoundScheduledData } from './domain';
 
 /** The calendar of rounds as everyone sees it; `status` is derived from the clock at read time. */
-export interface RoundView {
+export interface RoundView extends Omit<RoundScheduledData, 'roundId'> {
   id: string;
-  name: string;
-  financialYear: string;
-  kind: RoundKind;
-  zones: string[];
-  themes: string[];
-  announceAt: string;
-  opensAt: string;
-  closesAt: string;
-  budgetPence: number;
   committedPence: number;
-  maxAwardPence: number | null;
-  criteria: Criterion[];
   cancelledAt: string | null;
   cancelReason: string | null;
   /** Panel members' user ids: shown to staff only. */

@@ -1,16 +1,9 @@
-import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import type { CommandContext, CommandInput } from '@pz/platform';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { CommandInput, UseCaseCommand } from '@pz/platform';
 import type { DeclareConflict, EventData, ScoreApplication } from '../domain';
 import { ApplicationChanged, ApplicationStreams } from './application-streams';
 
-export class DeclareConflictCommand extends Command<ApplicationChanged> {
-  constructor(
-    readonly input: CommandInput<DeclareConflict, 'round'>,
-    readonly context: CommandContext,
-  ) {
-    super();
-  }
-}
+export class DeclareConflictCommand extends UseCaseCommand<CommandInput<DeclareConflict, 'round'>, ApplicationChanged> {}
 
 @CommandHandler(DeclareConflictCommand)
 export class DeclareConflictHandler implements ICommandHandler<DeclareConflictCommand, ApplicationChanged> {
@@ -27,14 +20,7 @@ export interface ApplicationScored extends ApplicationChanged {
   weightedTotal: number;
 }
 
-export class ScoreApplicationCommand extends Command<ApplicationScored> {
-  constructor(
-    readonly input: CommandInput<ScoreApplication, 'round'>,
-    readonly context: CommandContext,
-  ) {
-    super();
-  }
-}
+export class ScoreApplicationCommand extends UseCaseCommand<CommandInput<ScoreApplication, 'round'>, ApplicationScored> {}
 
 @CommandHandler(ScoreApplicationCommand)
 export class ScoreApplicationHandler implements ICommandHandler<ScoreApplicationCommand, ApplicationScored> {

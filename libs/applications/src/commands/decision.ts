@@ -1,19 +1,12 @@
-import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ConcurrencyError } from '@pz/event-store';
-import { appliedBefore, CommandContext, CommandInput, executeCommand, loadAggregate, toNewEvents } from '@pz/platform';
+import { appliedBefore, CommandContext, CommandInput, executeCommand, loadAggregate, toNewEvents, UseCaseCommand } from '@pz/platform';
 import { Conflict } from '@pz/platform/domain';
 import { CommitRoundFunds, ReleaseRoundFunds, roundDecider, roundStreamId } from '@pz/rounds/domain';
 import { AwardGrant, applicationDecider, applicationStreamId, DeclineApplication, RoundFacts } from '../domain';
 import { ApplicationChanged, ApplicationStreams } from './application-streams';
 
-export class AwardGrantCommand extends Command<ApplicationChanged> {
-  constructor(
-    readonly input: CommandInput<AwardGrant, 'round' | 'monitoringPolicy'>,
-    readonly context: CommandContext,
-  ) {
-    super();
-  }
-}
+export class AwardGrantCommand extends UseCaseCommand<CommandInput<AwardGrant, 'round' | 'monitoringPolicy'>, ApplicationChanged> {}
 
 /**
  * An award touches two streams: the round guards the budget, the application records the
@@ -59,14 +52,7 @@ export class AwardGrantHandler implements ICommandHandler<AwardGrantCommand, App
   }
 }
 
-export class DeclineApplicationCommand extends Command<ApplicationChanged> {
-  constructor(
-    readonly input: CommandInput<DeclineApplication, 'round'>,
-    readonly context: CommandContext,
-  ) {
-    super();
-  }
-}
+export class DeclineApplicationCommand extends UseCaseCommand<CommandInput<DeclineApplication, 'round'>, ApplicationChanged> {}
 
 @CommandHandler(DeclineApplicationCommand)
 export class DeclineApplicationHandler implements ICommandHandler<DeclineApplicationCommand, ApplicationChanged> {

@@ -1,16 +1,9 @@
-import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import type { CommandContext, CommandInput } from '@pz/platform';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { CommandInput, UseCaseCommand } from '@pz/platform';
 import type { EditDraft, OpenDraft, SubmitApplication, WithdrawApplication } from '../domain';
 import { ApplicationChanged, ApplicationStreams } from './application-streams';
 
-export class OpenDraftCommand extends Command<ApplicationChanged> {
-  constructor(
-    readonly input: CommandInput<OpenDraft, 'round'> & { roundId: string },
-    readonly context: CommandContext,
-  ) {
-    super();
-  }
-}
+export class OpenDraftCommand extends UseCaseCommand<CommandInput<OpenDraft, 'round'> & { roundId: string }, ApplicationChanged> {}
 
 @CommandHandler(OpenDraftCommand)
 export class OpenDraftHandler implements ICommandHandler<OpenDraftCommand, ApplicationChanged> {
@@ -22,16 +15,7 @@ export class OpenDraftHandler implements ICommandHandler<OpenDraftCommand, Appli
   }
 }
 
-export class EditDraftCommand extends Command<ApplicationChanged> {
-  constructor(
-    readonly input: CommandInput<EditDraft, 'round'>,
-    readonly context: CommandContext,
-    /** From If-Match: the revision the caller last saw; a stale one is a 409, never a retry. */
-    readonly expectedRevision?: number,
-  ) {
-    super();
-  }
-}
+export class EditDraftCommand extends UseCaseCommand<CommandInput<EditDraft, 'round'>, ApplicationChanged> {}
 
 @CommandHandler(EditDraftCommand)
 export class EditDraftHandler implements ICommandHandler<EditDraftCommand, ApplicationChanged> {
@@ -43,16 +27,7 @@ export class EditDraftHandler implements ICommandHandler<EditDraftCommand, Appli
   }
 }
 
-export class SubmitApplicationCommand extends Command<ApplicationChanged> {
-  constructor(
-    readonly input: CommandInput<SubmitApplication, 'round'>,
-    readonly context: CommandContext,
-    /** From If-Match, as for an edit. */
-    readonly expectedRevision?: number,
-  ) {
-    super();
-  }
-}
+export class SubmitApplicationCommand extends UseCaseCommand<CommandInput<SubmitApplication, 'round'>, ApplicationChanged> {}
 
 @CommandHandler(SubmitApplicationCommand)
 export class SubmitApplicationHandler implements ICommandHandler<SubmitApplicationCommand, ApplicationChanged> {
@@ -64,14 +39,7 @@ export class SubmitApplicationHandler implements ICommandHandler<SubmitApplicati
   }
 }
 
-export class WithdrawApplicationCommand extends Command<ApplicationChanged> {
-  constructor(
-    readonly input: CommandInput<WithdrawApplication>,
-    readonly context: CommandContext,
-  ) {
-    super();
-  }
-}
+export class WithdrawApplicationCommand extends UseCaseCommand<CommandInput<WithdrawApplication>, ApplicationChanged> {}
 
 @CommandHandler(WithdrawApplicationCommand)
 export class WithdrawApplicationHandler implements ICommandHandler<WithdrawApplicationCommand, ApplicationChanged> {

@@ -1,16 +1,9 @@
-import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import type { CommandContext, CommandInput } from '@pz/platform';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { CommandInput, UseCaseCommand } from '@pz/platform';
 import type { EvaluateRag, FileCaseStudy, FileCheckIn, FileMonitoringReturn, RateGrant } from '../domain';
 import { ApplicationChanged, ApplicationStreams } from './application-streams';
 
-export class FileCheckInCommand extends Command<ApplicationChanged> {
-  constructor(
-    readonly input: CommandInput<FileCheckIn, 'ragPolicy'>,
-    readonly context: CommandContext,
-  ) {
-    super();
-  }
-}
+export class FileCheckInCommand extends UseCaseCommand<CommandInput<FileCheckIn, 'ragPolicy'>, ApplicationChanged> {}
 
 @CommandHandler(FileCheckInCommand)
 export class FileCheckInHandler implements ICommandHandler<FileCheckInCommand, ApplicationChanged> {
@@ -21,14 +14,7 @@ export class FileCheckInHandler implements ICommandHandler<FileCheckInCommand, A
   }
 }
 
-export class FileMonitoringReturnCommand extends Command<ApplicationChanged> {
-  constructor(
-    readonly input: CommandInput<FileMonitoringReturn, 'ragPolicy'>,
-    readonly context: CommandContext,
-  ) {
-    super();
-  }
-}
+export class FileMonitoringReturnCommand extends UseCaseCommand<CommandInput<FileMonitoringReturn, 'ragPolicy'>, ApplicationChanged> {}
 
 @CommandHandler(FileMonitoringReturnCommand)
 export class FileMonitoringReturnHandler implements ICommandHandler<FileMonitoringReturnCommand, ApplicationChanged> {
@@ -39,14 +25,7 @@ export class FileMonitoringReturnHandler implements ICommandHandler<FileMonitori
   }
 }
 
-export class FileCaseStudyCommand extends Command<ApplicationChanged> {
-  constructor(
-    readonly input: CommandInput<FileCaseStudy>,
-    readonly context: CommandContext,
-  ) {
-    super();
-  }
-}
+export class FileCaseStudyCommand extends UseCaseCommand<CommandInput<FileCaseStudy>, ApplicationChanged> {}
 
 @CommandHandler(FileCaseStudyCommand)
 export class FileCaseStudyHandler implements ICommandHandler<FileCaseStudyCommand, ApplicationChanged> {
@@ -57,14 +36,7 @@ export class FileCaseStudyHandler implements ICommandHandler<FileCaseStudyComman
   }
 }
 
-export class RateGrantCommand extends Command<ApplicationChanged> {
-  constructor(
-    readonly input: CommandInput<RateGrant>,
-    readonly context: CommandContext,
-  ) {
-    super();
-  }
-}
+export class RateGrantCommand extends UseCaseCommand<CommandInput<RateGrant>, ApplicationChanged> {}
 
 @CommandHandler(RateGrantCommand)
 export class RateGrantHandler implements ICommandHandler<RateGrantCommand, ApplicationChanged> {
@@ -76,14 +48,7 @@ export class RateGrantHandler implements ICommandHandler<RateGrantCommand, Appli
 }
 
 /** From the worker, when an item's lateness crosses Amber or Red. */
-export class EvaluateRagCommand extends Command<ApplicationChanged> {
-  constructor(
-    readonly input: CommandInput<EvaluateRag, 'ragPolicy'>,
-    readonly context: CommandContext,
-  ) {
-    super();
-  }
-}
+export class EvaluateRagCommand extends UseCaseCommand<CommandInput<EvaluateRag, 'ragPolicy'>, ApplicationChanged> {}
 
 @CommandHandler(EvaluateRagCommand)
 export class EvaluateRagHandler implements ICommandHandler<EvaluateRagCommand, ApplicationChanged> {

@@ -11,10 +11,10 @@ import {
   Post,
   Put,
 } from '@nestjs/common';
-import { Command, CommandBus } from '@nestjs/cqrs';
+import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PersonalDataVault } from '@pz/people';
-import { AuthUser, CommandContext, Ctx, CurrentUser, entityIdFor, IfMatch, ReadModels, RevisionEtag, Roles } from '@pz/platform';
+import { AuthUser, CommandContext, Ctx, CurrentUser, entityIdFor, IfMatch, ReadModels, RevisionEtag, Roles, UseCaseCommand } from '@pz/platform';
 import {
   ApplicationChanged,
   AwardGrantCommand,
@@ -52,7 +52,7 @@ export class ApplicationsController {
   ) {}
 
   /** Sends the command, waits for the read model to include it, and returns the caller's view. */
-  private async run(command: Command<ApplicationChanged>, user: AuthUser): Promise<ApplicationView> {
+  private async run(command: UseCaseCommand<unknown, ApplicationChanged>, user: AuthUser): Promise<ApplicationView> {
     const { applicationId, position } = await this.commands.execute(command);
     await this.readModels.waitFor(position);
     return this.view(applicationId, user);

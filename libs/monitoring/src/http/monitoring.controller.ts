@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { Command, CommandBus } from '@nestjs/cqrs';
+import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApplicationsQueries, ApplicationView, dueItems, NextDue } from '@pz/applications';
 import { ApplicationChanged, FileCaseStudyCommand, FileCheckInCommand, FileMonitoringReturnCommand, RateGrantCommand } from '@pz/applications';
-import { AuthUser, CommandContext, Ctx, CurrentUser, ReadModels, Roles } from '@pz/platform';
+import { AuthUser, CommandContext, Ctx, CurrentUser, ReadModels, Roles, UseCaseCommand } from '@pz/platform';
 import { CaseStudyDto, CheckInDto, MonitoringReturnDto, RateGrantDto } from './monitoring.dto';
 
 export interface RagBoardEntry {
@@ -34,7 +34,7 @@ export class MonitoringController {
     private readonly readModels: ReadModels,
   ) {}
 
-  private async run(command: Command<ApplicationChanged> & { context: CommandContext }, user: AuthUser): Promise<ApplicationView> {
+  private async run(command: UseCaseCommand<unknown, ApplicationChanged>, user: AuthUser): Promise<ApplicationView> {
     const { applicationId, position } = await this.commands.execute(command);
     const ctx = command.context;
     await this.readModels.waitFor(position);

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Header, HttpCode, NotFoundException, Param, ParseUUIDPipe, Patch, Post, Put } from '@nestjs/common';
-import { Command, CommandBus } from '@nestjs/cqrs';
+import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CommandContext, Ctx, entityIdFor, Public, ReadModels, Roles } from '@pz/platform';
+import { CommandContext, Ctx, entityIdFor, Public, ReadModels, Roles, UseCaseCommand } from '@pz/platform';
 import { CancelRoundCommand, RescheduleRoundCommand, RoundChanged, ScheduleRoundCommand, SetRoundPanelCommand } from '../round-commands';
 import { APP_CONFIG, AppConfig } from '@pz/platform';
 import { Inject } from '@nestjs/common';
@@ -21,7 +21,7 @@ export class RoundsController {
   ) {}
 
   /** Runs a round command, waits until the calendar shows it, and returns the round. */
-  private async run(command: Command<RoundChanged> & { context: CommandContext }): Promise<RoundResponse> {
+  private async run(command: UseCaseCommand<unknown, RoundChanged>): Promise<RoundResponse> {
     const { roundId, position } = await this.commands.execute(command);
     const ctx = command.context;
     await this.readModels.waitFor(position);
