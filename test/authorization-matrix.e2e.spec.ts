@@ -484,6 +484,19 @@ describe('Authorisation matrix: every route x every caller', () => {
       await probe(token).expect(401);
     });
 
+    it('a token that never expires, or lives longer than AUTH_JWT_MAX_AGE, is refused', async () => {
+      const forever = jwt.sign(claims, { secret: TEST_SECRET, algorithm: 'HS256', subject: 'staff-1' });
+      const year9999 = jwt.sign({ ...claims, iat: now(), exp: Date.UTC(9999, 0, 1) / 1000 }, { secret: TEST_SECRET, algorithm: 'HS256', subject: 'staff-1' });
+      const twoDays = jwt.sign(claims, { secret: TEST_SECRET, algorithm: 'HS256', subject: 'staff-1', expiresIn: '2d' });
+      for (const token of [forever, year9999, twoDays]) await probe(token).expect(401);
+    });
+
+    it('a token issued in the future is refused', async () => {
+      const ahead = now() + 3600;
+      await probe(jwt.sign({ ...claims, iat: ahead, exp: ahead + 600 }, { secret: TEST_SECRET, algorithm: 'HS256', subject: 'staff-1' })).expect(401);
+      await probe(jwt.sign({ ...claims, iat: now(), nbf: ahead, exp: ahead + 600 }, { secret: TEST_SECRET, algorithm: 'HS256', subject: 'staff-1' })).expect(401);
+    });
+
     it('an applicant token without an organisation is refused', async () => {
       const noOrg = t.token({ role: 'applicant', sub: 'no-org', email: 'no-org@example.org' });
       await probe(noOrg).expect(401);

@@ -18,3 +18,4 @@ export { FoldedStates } from './store/folded-states';
 export * from './idempotency/idempotency-records';
 export * from './idempotency/sqlite-idempotency-records';
 export * from './store/use-case-command';
+export * from './auth/machine-tokens';

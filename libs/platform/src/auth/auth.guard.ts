@@ -6,19 +6,19 @@ import {
   UnauthorizedException,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { JwtService } from '@nestjs/jwt';
-import { AuthenticatedRequest, AuthUser, USER_ROLES, UserRole } from './auth-user';
+import { AuthenticatedRequest, AuthUser, UserRole } from './auth-user';
+import { MachineTokens, TokenRefused } from './machine-tokens';
 import { PUBLIC_KEY, ROLES_KEY } from './roles.decorator';
 
 /**
- * Global guard: every route needs a valid HS256 bearer token and one of its roles unless it
- * is marked @Public(). Only HS256 is accepted, so `alg: none` or an RS/HS confusion cannot pass.
+ * Global guard: every route needs a valid bearer token and one of its roles unless it is marked
+ * @Public(). Tokens are checked by MachineTokens (HS256 only, bounded in time).
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    private readonly jwt: JwtService,
+    private readonly tokens: MachineTokens,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -53,28 +53,11 @@ export class AuthGuard implements CanActivate {
     if (typeof header !== 'string' || !header.startsWith('Bearer ')) {
       throw new UnauthorizedException('A bearer token is required');
     }
-    let claims: Record<string, unknown>;
     try {
-      // The key is the module's (PlatformModule): a KeyObject built once from AUTH_JWT_SECRET.
-      claims = await this.jwt.verifyAsync(header.slice('Bearer '.length).trim(), { algorithms: ['HS256'] });
-    } catch {
-      throw new UnauthorizedException('The bearer token is invalid or has expired');
+      return await this.tokens.verify(header.slice('Bearer '.length).trim());
+    } catch (error) {
+      if (error instanceof TokenRefused) throw new UnauthorizedException(error.message);
+      throw error;
     }
-    const roles = Array.isArray(claims.roles)
-      ? (claims.roles.filter((r) => USER_ROLES.includes(r as UserRole)) as UserRole[])
-      : [];
-    if (typeof claims.sub !== 'string' || claims.sub === '' || roles.length === 0) {
-      throw new UnauthorizedException('The bearer token has no subject or no known role');
-    }
-    if (roles.includes('applicant') && (typeof claims.org !== 'string' || claims.org === '')) {
-      throw new UnauthorizedException('An applicant token must name its organisation (org)');
-    }
-    return {
-      sub: claims.sub,
-      roles,
-      org: typeof claims.org === 'string' ? claims.org : undefined,
-      name: typeof claims.name === 'string' ? claims.name : undefined,
-      email: typeof claims.email === 'string' ? claims.email : undefined,
-    };
   }
 }

@@ -21,6 +21,11 @@ export interface AppConfig {
   mailFrom: string;
   staffAlertEmails: string[];
   authJwtSecret: string;
+  /** Longest lifetime a machine JWT may have (exp − iat), ISO 8601. */
+  authJwtMaxAge: string;
+  /** When set, a machine JWT's iss / aud must match. */
+  authJwtIssuer: string | undefined;
+  authJwtAudience: string | undefined;
   /** Durations in milliseconds (ISO 8601 in the environment). */
   roundAlertLead: string;
   firstCheckinAfter: string;
@@ -57,6 +62,7 @@ const DURATIONS = {
   RAG_AMBER_AFTER: 'P7D',
   RAG_RED_AFTER: 'P28D',
   SWEEP_INTERVAL: 'PT15M',
+  AUTH_JWT_MAX_AGE: 'P1D',
 } as const;
 
 /** Where a development run keeps the JWT secret it generated, so `npm run token` can sign with it. */
@@ -142,6 +148,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     mailFrom: env.MAIL_FROM ?? 'People Zones Grants <grants@localhost>',
     staffAlertEmails,
     authJwtSecret: authJwtSecret!,
+    authJwtMaxAge: durations.AUTH_JWT_MAX_AGE,
+    authJwtIssuer: nonEmpty(env.AUTH_JWT_ISSUER),
+    authJwtAudience: nonEmpty(env.AUTH_JWT_AUDIENCE),
     roundAlertLead: durations.ROUND_ALERT_LEAD,
     firstCheckinAfter: durations.FIRST_CHECKIN_AFTER,
     monitoringInterval: durations.MONITORING_INTERVAL,
