@@ -295,6 +295,7 @@ const ROUTES: Record<string, RouteSpec> = {
   'POST /people/{id}/erase': { target: () => ({ path: `/people/person-${'0'.repeat(32)}/erase`, body: { reason: 'Erasure request' } }), expect: staffOnly(404) },
 
   // --- operations: background jobs, for staff on call ---
+  'GET /operations/health': { target: () => ({ path: '/operations/health' }), expect: staffOnly(200) },
   'GET /operations/jobs': { target: () => ({ path: '/operations/jobs?state=failed' }), expect: staffOnly(200) },
   // No job has failed here, so staff get a 404 for an unknown id: authorisation still passed.
   'POST /operations/jobs/{id}/retry': { target: () => ({ path: '/operations/jobs/no-such-job/retry' }), expect: staffOnly(404) },

@@ -21,8 +21,9 @@ describe('npm run demo', () => {
     const t = await startTestApp({}, undefined, dir);
     try {
       // The service catches its read models up from the log the demo wrote.
+      const staffToken = t.token({ role: 'staff', sub: 's' });
       for (let i = 0; i < 100; i++) {
-        const health = (await request(t.http).get('/health')).body as { projections: { lag: number }[] };
+        const health = (await request(t.http).get('/operations/health').set(bearer(staffToken))).body as { projections: { lag: number }[] };
         if (health.projections.every((p) => p.lag === 0)) break;
         await new Promise((r) => setTimeout(r, 50));
       }

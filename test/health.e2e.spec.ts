@@ -1,28 +1,45 @@
 import { existsSync } from 'node:fs';
+import { EVENT_STORE, EventStore } from '@pz/event-store';
 import request from 'supertest';
-import { startTestApp, TestApp } from './support/test-app';
+import { bearer, startTestApp, TestApp } from './support/test-app';
 
 describe('GET /health and /docs', () => {
   let t: TestApp | undefined;
   afterEach(async () => t?.close());
 
-  it('reports ok with the event store, Redis and projection lag, and creates the SQLite file', async () => {
+  it('tells the public only whether the service can serve, and creates the SQLite file', async () => {
     t = await startTestApp();
     const res = await request(t.http).get('/health').expect(200);
+    expect(res.body).toEqual({ status: 'ok', checks: { eventStore: 'ok', redis: 'ok' } });
+    expect(existsSync(t.config.sqlitePath)).toBe(true);
+  });
+
+  it('tells staff the projection lag and the worker too, at /operations/health', async () => {
+    t = await startTestApp();
+    const res = await request(t.http).get('/operations/health').set(bearer(t.token({ role: 'staff', sub: 's' }))).expect(200);
     expect(res.body).toMatchObject({
       status: 'ok',
       checks: { eventStore: 'ok', redis: 'ok' },
       eventStore: 'sqlite',
       projections: expect.arrayContaining([expect.objectContaining({ name: 'rounds', lag: 0 })]),
+      worker: expect.objectContaining({ planner: expect.objectContaining({ lastError: null }) }),
     });
-    expect(existsSync(t.config.sqlitePath)).toBe(true);
   });
 
-  it('reports error with a 503 when Redis cannot be reached', async () => {
+  it('reports degraded with a 200 when Redis cannot be reached: the API still serves', async () => {
     // Port 1 on loopback: nothing listens there, so the connection is refused at once.
     t = await startTestApp({ REDIS_URL: 'redis://127.0.0.1:1' });
+    const res = await request(t.http).get('/health').expect(200);
+    expect(res.body).toEqual({ status: 'degraded', checks: { eventStore: 'ok', redis: 'error' } });
+    await request(t.http).get('/rounds').expect(200);
+  });
+
+  it('reports error with a 503 when the event store cannot be reached', async () => {
+    t = await startTestApp();
+    const store = t.app.get<EventStore>(EVENT_STORE);
+    await store.close();
     const res = await request(t.http).get('/health').expect(503);
-    expect(res.body).toMatchObject({ status: 'error', checks: { eventStore: 'ok', redis: 'error' } });
+    expect(res.body).toEqual({ status: 'error', checks: { eventStore: 'error', redis: 'ok' } });
   });
 
   it('serves the OpenAPI document with the round operations and their roles', async () => {

@@ -7,7 +7,7 @@ import { EVENT_STORE } from '@pz/event-store';
 import { AuthGuard } from './auth/auth.guard';
 import { MachineTokens } from './auth/machine-tokens';
 import { APP_CONFIG, AppConfig, loadConfig } from './config/environment';
-import { HealthController } from './health/health.controller';
+import { HealthChecks, HealthController } from './health/health.controller';
 import { HealthRegistry } from './health/health-registry';
 import { RedisProbe } from './health/redis-probe';
 import { DomainExceptionFilter } from './http/domain-exception.filter';
@@ -58,6 +58,7 @@ export class PlatformModule {
         StoreLifecycle,
         ReadModels,
         RedisProbe,
+        HealthChecks,
         HealthRegistry,
         IdempotencyKeys,
         // In this order: a caller without access learns nothing from the body contract, and a
