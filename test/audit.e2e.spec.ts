@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import request from 'supertest';
+import { applicationsProjection } from '@pz/applications';
 import { EVENT_STORE, EventStore } from '@pz/event-store';
+import { ReadModels } from '@pz/platform';
 import { openAndSubmit, scheduleRound, waitUntilPast } from './support/journey';
 import { bearer, startTestApp, TEST_SECRET, TestApp } from './support/test-app';
 
@@ -71,6 +73,46 @@ describe('Audit: history, point-in-time state, replay, tamper evidence', () => {
     expect(views).toHaveLength(1);
     expect(views[0].application).toMatchObject({ status: 'submitted', title: 'Bell Foundry Community Garden' });
     expect(views[0].scoresGiven).toMatchObject({ member: 'p1', scores: SCORES });
+  });
+
+  it('folds the history once however often a member revised their scores (no work per revision)', async () => {
+    const round = await scheduleRound(t, { closesInMs: 60_000, panel: ['p1', 'p2'] });
+    const id = await openAndSubmit(t, round.id, 'org-revisions');
+    const member = (sub: string) => bearer(t.token({ role: 'panel', sub }));
+    for (let i = 0; i < 60; i++) {
+      const sub = i % 2 === 0 ? 'p1' : 'p2';
+      await request(t.http).put(`/applications/${id}/scores`).set(member(sub)).send({ scores: { ...SCORES, need: i % 6 }, comment: `revision ${i}` }).expect(200);
+    }
+    const history = await t.app.get<EventStore>(EVENT_STORE).readStream(`application-${id}`);
+    const apply = jest.spyOn(applicationsProjection, 'apply');
+    try {
+      const views = (await request(t.http).get(`/audit/applications/${id}/scoring-views`).query({ member: 'p1' }).set(bearer(auditor)).expect(200)).body;
+      expect(views).toHaveLength(30);
+      expect(views[29].application.status).toBe('submitted');
+      expect(apply.mock.calls.length).toBeLessThanOrEqual(history.length);
+    } finally {
+      apply.mockRestore();
+    }
+  });
+
+  it('runs one replay at a time and gives every caller waiting for it the same answer', async () => {
+    await awardedApplication();
+    const store = t.app.get(ReadModels).readModelStore;
+    const original = store.snapshot.bind(store);
+    // A replay slow enough that the five requests are all in while it runs.
+    const snapshot = jest.spyOn(store, 'snapshot').mockImplementation(async (collections) => {
+      await new Promise((r) => setTimeout(r, 300));
+      return original(collections);
+    });
+    try {
+      const answers = await Promise.all(Array.from({ length: 5 }, () => request(t.http).post('/audit/replay').set(bearer(auditor)).expect(200)));
+      expect(snapshot).toHaveBeenCalledTimes(1);
+      for (const answer of answers) expect(answer.body).toEqual(answers[0].body);
+      await request(t.http).post('/audit/replay').set(bearer(auditor)).expect(200);
+      expect(snapshot).toHaveBeenCalledTimes(2);
+    } finally {
+      snapshot.mockRestore();
+    }
   });
 
   it('pages the global log and streams it as NDJSON', async () => {

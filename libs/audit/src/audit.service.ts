@@ -63,8 +63,25 @@ export class AuditService {
    * Rebuilds every read model from the log in memory and compares it, document by document, with
    * the live one at the same positions (read as of one moment). Documents are compared as
    * canonical JSON, so a store that keeps keys in another order does not count as a difference.
+   *
+   * One replay runs at a time in a process: it reads the whole log, and callers asking while it
+   * runs get its answer rather than starting another.
    */
-  async replay(maxDifferences = 50): Promise<ReplayReport> {
+  replay(): Promise<ReplayReport> {
+    if (!this.replaying) {
+      const running = this.replayNow();
+      this.replaying = running;
+      const done = () => {
+        if (this.replaying === running) this.replaying = null;
+      };
+      running.then(done, done);
+    }
+    return this.replaying;
+  }
+
+  private replaying: Promise<ReplayReport> | null = null;
+
+  private async replayNow(maxDifferences = 50): Promise<ReplayReport> {
     const started = Date.now();
     const projections = this.readModels.all;
     const collections = projections.flatMap((p) => p.collections);
