@@ -22,6 +22,21 @@ describe('Hardening', () => {
     expect(evil.headers['access-control-allow-origin']).toBeUndefined();
   });
 
+  it('limits how fast one signed-in caller may write, telling them when to try again, and no one else', async () => {
+    t = await startTestApp({ WRITE_RATE_LIMIT: '5' });
+    const round = await scheduleRound(t); // one write by staff-1
+    const staff = bearer(t.token({ role: 'staff', sub: 'staff-1' }));
+    const panel = (members: string[]) => request(t!.http).put(`/rounds/${round.id}/panel`).set(staff).send({ members });
+    for (let i = 0; i < 4; i++) await panel([`p${i}`]).expect(200);
+    const refused = await panel(['p-too-many']).expect(429);
+    expect(refused.body).toMatchObject({ statusCode: 429, message: expect.stringMatching(/try again in \d+ s/) });
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    // Reads go on; another caller's writes go on.
+    await request(t.http).get(`/rounds/${round.id}`).set(staff).expect(200);
+    await request(t.http).put(`/rounds/${round.id}/panel`).set(bearer(t.token({ role: 'staff', sub: 'staff-2' }))).send({ members: ['q'] }).expect(200);
+    expect((await request(t.http).get(`/rounds/${round.id}`)).body).toBeDefined();
+  });
+
   it('refuses header injection in emails and names', async () => {
     t = await startTestApp();
     await request(t.http).post('/subscriptions').send({ email: 'a@b.example\r\nBcc: victim@c.example' }).expect(400);

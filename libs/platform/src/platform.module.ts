@@ -13,6 +13,7 @@ import { RedisProbe } from './health/redis-probe';
 import { DomainExceptionFilter } from './http/domain-exception.filter';
 import { BodyContractGuard } from './http/body-contract';
 import { IdempotencyKeys } from './http/idempotency';
+import { WriteRateLimit } from './http/write-rate-limit';
 import { loggerOptions } from './logging/logger-options';
 import { READ_MODEL_STORE, SqliteReadModelStore } from '@pz/projections';
 import { IDEMPOTENCY_RECORDS } from './idempotency/idempotency-records';
@@ -61,9 +62,11 @@ export class PlatformModule {
         HealthChecks,
         HealthRegistry,
         IdempotencyKeys,
-        // In this order: a caller without access learns nothing from the body contract, and a
-        // request that breaks the contract is not answered from (or kept under) its key.
+        // In this order: a caller without access learns nothing from the body contract, a caller
+        // over their write rate is refused before anything is read, and a request that breaks the
+        // contract is not answered from (or kept under) its key.
         { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_GUARD, useClass: WriteRateLimit },
         { provide: APP_GUARD, useClass: BodyContractGuard },
         { provide: APP_GUARD, useExisting: IdempotencyKeys },
         { provide: APP_FILTER, useClass: DomainExceptionFilter },

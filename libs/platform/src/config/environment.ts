@@ -21,6 +21,8 @@ export interface AppConfig {
   mailFrom: string;
   staffAlertEmails: string[];
   authJwtSecret: string;
+  /** Writes a minute one signed-in caller may make (per process); 0: no limit. */
+  writeRateLimit: number;
   /** Longest lifetime a machine JWT may have (exp − iat), ISO 8601. */
   authJwtMaxAge: string;
   /** When set, a machine JWT's iss / aud must match. */
@@ -119,6 +121,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const queuePrefix = env.QUEUE_PREFIX ?? 'pz';
   if (!/^[A-Za-z0-9_-]{1,40}$/.test(queuePrefix)) problems.push('QUEUE_PREFIX must be 1 to 40 letters, digits, _ or -');
 
+  const writeRateLimitText = env.WRITE_RATE_LIMIT ?? '300';
+  const writeRateLimit = Number(writeRateLimitText);
+  if (!/^\d+$/.test(writeRateLimitText)) problems.push(`WRITE_RATE_LIMIT must be a whole number of writes a minute, 0 for none (got "${writeRateLimitText}")`);
+
   const trustProxyText = nonEmpty(env.TRUST_PROXY);
   const trustProxy: string | number | false =
     trustProxyText === undefined ? false : /^\d+$/.test(trustProxyText) ? Number(trustProxyText) : trustProxyText;
@@ -148,6 +154,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     mailFrom: env.MAIL_FROM ?? 'People Zones Grants <grants@localhost>',
     staffAlertEmails,
     authJwtSecret: authJwtSecret!,
+    writeRateLimit,
     authJwtMaxAge: durations.AUTH_JWT_MAX_AGE,
     authJwtIssuer: nonEmpty(env.AUTH_JWT_ISSUER),
     authJwtAudience: nonEmpty(env.AUTH_JWT_AUDIENCE),
