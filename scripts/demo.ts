@@ -147,7 +147,7 @@ async function main(): Promise<void> {
           answers: {},
         };
         const ctx = (hours: number) => context(`demo-${o.org}`, 'applicant', at(openedAt, hours));
-        const contact = await vault.seal(vault.personIdFor(o.email), o.email);
+        const contact = await vault.sealFor(o.email);
         await bus.execute(new OpenDraftCommand({ applicationId, roundId, org: o.org, openedBy: `demo-${o.org}`, details, contact }, ctx(0)));
         if (n === 13) {
           await bus.execute(new WithdrawApplicationCommand({ applicationId, org: o.org, reason: 'Our volunteers could not commit this year' }, ctx(48)));

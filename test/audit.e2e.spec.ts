@@ -201,7 +201,7 @@ describe('Audit: history, point-in-time state, replay, tamper evidence', () => {
     const { id } = await awardedApplication();
     const { PersonalDataVault } = await import('@pz/people');
     const vault = t.app.get(PersonalDataVault);
-    await vault.erase(vault.personIdFor('org-audit@example.org'));
+    await vault.erase(await vault.personIdFor('org-audit@example.org'));
     expect((await request(t.http).get('/audit/verify').set(bearer(auditor)).expect(200)).body.ok).toBe(true);
     const view = (await request(t.http).get(`/applications/${id}`).set(bearer(staff)).expect(200)).body;
     expect(view.contactEmail).toBe('[erased]');

@@ -1,7 +1,7 @@
 import { JwtService } from '@nestjs/jwt';
 import request from 'supertest';
-import { UnsubscribeLinks } from '@pz/subscriptions';
 import { applicationBody, financialYearOf, openAndSubmit, scheduleRound, waitUntilPast } from './support/journey';
+import { subscribeConfirmed } from './support/subscriptions';
 import { bearer, startTestApp, TEST_SECRET, TestApp } from './support/test-app';
 
 /**
@@ -109,6 +109,7 @@ interface PerCaller {
 interface Fixtures {
   openRound: string;
   readableApplication: string;
+  confirmToken: string;
   unsubscribeToken: string;
   perCaller: Record<Caller, PerCaller>;
 }
@@ -126,7 +127,16 @@ const ROUTES: Record<string, RouteSpec> = {
   'GET /rounds/{id}': { target: () => ({ path: `/rounds/${fx.openRound}` }), expect: everyone(200) },
   'POST /subscriptions': {
     target: (c) => ({ path: '/subscriptions', body: { email: `${c.toLowerCase()}@example.org`, zones: ['bell-foundry'] } }),
-    expect: everyone(201),
+    expect: everyone(202),
+  },
+  'GET /subscriptions/confirm': {
+    target: () => ({ path: `/subscriptions/confirm?token=${encodeURIComponent(fx.confirmToken)}` }),
+    expect: everyone(200),
+  },
+  'POST /subscriptions/confirm': {
+    // Confirming twice is fine, so every caller can use the same real link.
+    target: () => ({ path: `/subscriptions/confirm?token=${encodeURIComponent(fx.confirmToken)}` }),
+    expect: everyone(200),
   },
   'GET /subscriptions/unsubscribe': {
     // Unsubscribing twice is fine, so every caller can use the same real link.
@@ -376,10 +386,9 @@ describe('Authorisation matrix: every route x every caller', () => {
       };
     }
 
-    const subscribed = await request(t.http).post('/subscriptions').send({ email: 'resident@example.org' }).expect(201);
-    const unsubscribeToken = t.app.get(UnsubscribeLinks).token(subscribed.body.id);
+    const { confirmToken, unsubscribeToken } = await subscribeConfirmed(t, 'resident@example.org');
 
-    fx = { openRound: open.id, readableApplication, unsubscribeToken, perCaller };
+    fx = { openRound: open.id, readableApplication, confirmToken, unsubscribeToken, perCaller };
     await waitUntilPast(closing.closesAt);
     for (const c of CALLERS) {
       for (const id of toMonitor[c]) {

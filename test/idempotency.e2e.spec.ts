@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { EVENT_STORE, EventStore } from '@pz/event-store';
-import { financialYearOf, openAndSubmit, scheduleRound, waitUntilPast } from './support/journey';
+import { applicationBody, financialYearOf, openAndSubmit, scheduleRound, waitUntilPast } from './support/journey';
 import { bearer, startTestApp, TestApp } from './support/test-app';
 
 describe('Idempotency-Key on writes', () => {
@@ -44,11 +44,61 @@ describe('Idempotency-Key on writes', () => {
     // As if the process died after committing the events and before recording the answer.
     const Database = (await import('better-sqlite3')).default;
     const db = new Database(t.config.sqlitePath);
-    db.prepare('DELETE FROM idempotency_keys').run();
+    db.prepare('DELETE FROM idempotency_requests').run();
     db.close();
     const retried = await request(t.http).post('/rounds').set(bearer(staff)).set('Idempotency-Key', 'k-crash').send(round).expect(201);
     expect(retried.body.id).toBe(first.body.id);
     expect(await eventCount()).toBe(events);
+  });
+
+  it('keeps no personal data: a repeat after an erasure shows the address as erased, and the table never held it', async () => {
+    const r = await scheduleRound(t);
+    const applicant = bearer(t.token({ role: 'applicant', sub: 'u-pii', org: 'org-pii' }));
+    const address = 'private.person@residents.example';
+    const open = () =>
+      request(t.http).post(`/rounds/${r.id}/applications`).set(applicant).set('Idempotency-Key', 'k-pii').send({ ...applicationBody, contactEmail: address });
+    const first = await open().expect(201);
+    expect(first.body.contactEmail).toBe(address);
+    const { personId } = (await request(t.http).post('/people/lookup').set(bearer(staff)).send({ email: address }).expect(200)).body;
+    await request(t.http).post(`/people/${personId}/erase`).set(bearer(staff)).send({ reason: 'Asked to be forgotten' }).expect(200);
+
+    const again = await open().expect(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.body.id).toBe(first.body.id);
+    expect(again.body.contactEmail).toBe('[erased]');
+    expect(again.text).not.toContain('private.person');
+    const Database = (await import('better-sqlite3')).default;
+    const db = new Database(t.config.sqlitePath, { readonly: true });
+    try {
+      const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'idempotency%'").pluck().all() as string[];
+      expect(tables).toEqual(['idempotency_requests']);
+      const rows = JSON.stringify(db.prepare('SELECT * FROM idempotency_requests').all());
+      expect(rows).not.toContain('private.person');
+      expect(rows).not.toContain('u-pii@');
+    } finally {
+      db.close();
+    }
+  });
+
+  it('keeps nothing for a keyed write that changed nothing', async () => {
+    const r = await scheduleRound(t, { panel: ['p1'] });
+    const rows = async () => {
+      const Database = (await import('better-sqlite3')).default;
+      const db = new Database(t.config.sqlitePath, { readonly: true });
+      try {
+        return db.prepare('SELECT count(*) FROM idempotency_requests').pluck().get() as number;
+      } finally {
+        db.close();
+      }
+    };
+    const before = await rows();
+    // The panel is already ['p1']: setting it again decides nothing.
+    for (let i = 0; i < 5; i++) {
+      await request(t.http).put(`/rounds/${r.id}/panel`).set(bearer(staff)).set('Idempotency-Key', `k-noop-${i}`).send({ members: ['p1'] }).expect(200);
+    }
+    expect(await rows()).toBe(before);
+    await request(t.http).put(`/rounds/${r.id}/panel`).set(bearer(staff)).set('Idempotency-Key', 'k-change').send({ members: ['p2'] }).expect(200);
+    expect(await rows()).toBe(before + 1);
   });
 
   it('answers 422 when a key is reused with a different body, and writes nothing', async () => {

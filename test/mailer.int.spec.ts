@@ -69,6 +69,9 @@ const SAMPLES: Record<TemplateName, { data: Record<string, unknown>; unsubscribe
       applicationUrl: 'http://grants.test/applications/a-1',
     },
   },
+  'subscription-confirm': {
+    data: { confirmUrl: 'http://grants.test/subscriptions/confirm?token=c.sub-1.req-1.abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG', zones: ['Bell Foundry'] },
+  },
 };
 
 function mailOf(template: TemplateName, to = ALICE, overrides: Record<string, unknown> = {}): OutgoingMail {
@@ -151,7 +154,7 @@ describe('email templates', () => {
       const tainted = Object.fromEntries(
         Object.entries(data).map(([k, v]) => [k, ['roundName', 'grantTitle', 'organisationName', 'reason'].includes(k) ? hostile : v]),
       );
-      const zones = 'zones' in data ? { zones: [hostile], themes: [hostile] } : {};
+      const zones = { ...('zones' in data ? { zones: [hostile] } : {}), ...('themes' in data ? { themes: [hostile] } : {}) };
       const rendered = templates.render(template, { ...tainted, ...zones }, { unsubscribeUrl });
 
       expect(rendered.html).not.toContain('<script>');
@@ -161,7 +164,8 @@ describe('email templates', () => {
       expect(rendered.html).toContain('{{roundUrl}} {{&gt; layout}}');
       // Plain text is not HTML: the value arrives exactly as given, with no entities.
       expect(rendered.text).toContain(hostile);
-      if (template !== 'grantee-reminder') expect(rendered.subject).toContain(hostile);
+      // (These two subjects hold no value: the reminder's names the item, the confirmation's is fixed.)
+      if (template !== 'grantee-reminder' && template !== 'subscription-confirm') expect(rendered.subject).toContain(hostile);
     }
   });
 
@@ -404,7 +408,7 @@ describe('SentMail.sendOnce (real SQLite event store)', () => {
     expect(data).toEqual({
       dedupeKey: KEY,
       template: 'round-alert',
-      to: ws.vault.personIdFor(ALICE),
+      to: await ws.vault.personIdFor(ALICE),
       messageId: expectedId,
       sentAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
     });

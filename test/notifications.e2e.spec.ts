@@ -32,18 +32,39 @@ describe('Scheduled alerts, reminders and RAG email (real Redis, real SMTP)', ()
     await smtp.stop();
   });
 
+  /** The link of that kind in a mail's text, as a path on this server. */
+  const linkIn = (text: string, kind: 'confirm' | 'unsubscribe') => {
+    const url = new RegExp(`https?://\\S+/subscriptions/${kind}\\?token=\\S+`).exec(text)?.[0];
+    if (!url) throw new Error(`no ${kind} link in the mail`);
+    const { pathname, search } = new URL(url);
+    return `${pathname}${search}`;
+  };
+
+  /** Asks for alerts and confirms them from the confirmation email, as a person would: its link opens a page, whose button confirms. */
   async function subscribe(email: string, zones: string[]) {
-    return (await request(t!.http).post('/subscriptions').send({ email, zones }).expect(201)).body as { id: string };
+    await request(t!.http).post('/subscriptions').send({ email, zones }).expect(202);
+    const mail = await smtp.waitFor((m) => to(email)(m) && /Confirm your People Zones grant alerts/.test(m.subject), 10_000);
+    const confirm = linkIn(mail.text, 'confirm');
+    expect((await request(t!.http).get(confirm).expect(200)).text).toContain(`<form method="post" action="${confirm}">`);
+    await request(t!.http).post(confirm).expect(200);
   }
 
   it('alerts subscribers of the round zones ahead of opening, not before the lead time, and never the unsubscribed', async () => {
     t = await startTestApp({ ...FAST_POLICY, SMTP_URL: smtp.url });
     await subscribe('near@residents.example', ['bell-foundry']);
     await subscribe('elsewhere@residents.example', ['thringstone-whitwick']);
-    const leaver = await subscribe('leaver@residents.example', []);
-    const { UnsubscribeLinks } = await import('@pz/subscriptions');
-    const link = t.app.get(UnsubscribeLinks).token(leaver.id);
-    await request(t.http).get(`/subscriptions/unsubscribe?token=${encodeURIComponent(link)}`).expect(200);
+    await subscribe('leaver@residents.example', []);
+    // Asked, but never confirmed from the email: no alert may go to this address.
+    await request(t.http).post('/subscriptions').send({ email: 'unconfirmed@residents.example', zones: [] }).expect(202);
+    await smtp.waitFor((m) => to('unconfirmed@residents.example')(m) && /Confirm/.test(m.subject), 10_000);
+    // The leaver's unsubscribe link: opening it changes nothing, its page's button does.
+    const { SubscriptionLinks, SubscriptionsQueries } = await import('@pz/subscriptions');
+    const { PersonalDataVault } = await import('@pz/people');
+    const leaver = await t.app.get(PersonalDataVault).personIdFor('leaver@residents.example');
+    const unsubscribe = linkIn(t.app.get(SubscriptionLinks).unsubscribeUrl(leaver, (await t.app.get(SubscriptionsQueries).get(leaver))!.epoch!), 'unsubscribe');
+    await request(t.http).get(unsubscribe).expect(200);
+    expect((await t.app.get(SubscriptionsQueries).get(leaver))!.active).toBe(true);
+    await request(t.http).post(unsubscribe).expect(200);
 
     const staff = bearer(t.token({ role: 'staff', sub: 'staff-1' }));
     const opensAt = new Date(Date.now() + 5000);
@@ -71,12 +92,14 @@ describe('Scheduled alerts, reminders and RAG email (real Redis, real SMTP)', ()
     expect(alert.header('list-unsubscribe')).toMatch(/^<http:\/\/localhost:\d+\/subscriptions\/unsubscribe\?token=/);
     expect(alert.text).toContain('Spring round');
 
-    const opened = await smtp.waitFor((m) => to('near@residents.example')(m) && m.messageId !== alert.messageId, 10_000);
+    const opened = await smtp.waitFor((m) => to('near@residents.example')(m) && m.messageId !== alert.messageId && !/Confirm/.test(m.subject), 10_000);
     expect(Date.now()).toBeGreaterThanOrEqual(Date.parse(round.opensAt));
     expect(opened.subject).toMatch(/open/i);
 
-    expect(smtp.messages.filter(to('elsewhere@residents.example'))).toEqual([]);
-    expect(smtp.messages.filter(to('leaver@residents.example'))).toEqual([]);
+    const subjectsTo = (address: string) => smtp.messages.filter(to(address)).map((m) => m.subject);
+    expect(subjectsTo('elsewhere@residents.example')).toEqual(['Confirm your People Zones grant alerts']);
+    expect(subjectsTo('leaver@residents.example')).toEqual(['Confirm your People Zones grant alerts']);
+    expect(subjectsTo('unconfirmed@residents.example')).toEqual(['Confirm your People Zones grant alerts']);
     // Each mail is recorded as an event, without the address.
     // (The record is appended just after the server accepts the mail, so give it a moment.)
     const store = t.app.get<EventStore>(EVENT_STORE);
@@ -191,7 +214,8 @@ describe('Scheduled alerts, reminders and RAG email (real Redis, real SMTP)', ()
         .expect(201);
       expect((await request(t.http).get('/health')).body.checks.redis).toBe('error');
       await new Promise((r) => setTimeout(r, 2500));
-      expect(smtp.messages).toEqual([]);
+      // Nothing but the confirmation, sent before the outage.
+      expect(smtp.messages.map((m) => m.subject)).toEqual(['Confirm your People Zones grant alerts']);
 
       await proxy.up();
       const alert = await smtp.waitFor((m) => /Outage round/.test(m.subject), 15_000);

@@ -2,26 +2,31 @@ import Database from 'better-sqlite3';
 import request from 'supertest';
 import { EVENT_STORE, EventStore } from '@pz/event-store';
 import { PersonalDataVault } from '@pz/people';
-import { SubscriptionsQueries, UnsubscribeLinks } from '@pz/subscriptions';
+import { SubscriptionLinks, SubscriptionsQueries } from '@pz/subscriptions';
+import { requestSubscription, subscribeConfirmed, tokenOf } from './support/subscriptions';
 import { startTestApp, TestApp } from './support/test-app';
 
 const EMAIL = 'Resident.One@Example.org';
 
-describe('Round alert subscriptions through the whole path', () => {
+describe('Round alert subscriptions through the whole path (double opt-in)', () => {
   let t: TestApp;
   let store: EventStore;
   let queries: SubscriptionsQueries;
   let vault: PersonalDataVault;
+  let links: SubscriptionLinks;
 
   beforeEach(async () => {
     t = await startTestApp();
     store = t.app.get(EVENT_STORE);
     queries = t.app.get(SubscriptionsQueries);
     vault = t.app.get(PersonalDataVault);
+    links = t.app.get(SubscriptionLinks);
   });
   afterEach(async () => t.close());
 
   const subscribe = (body: object) => request(t.http).post('/subscriptions').send(body);
+  const confirm = (token: string) => request(t.http).post('/subscriptions/confirm').query({ token });
+  const unsubscribe = (token: string) => request(t.http).post('/subscriptions/unsubscribe').query({ token });
 
   /** Every row the store and read models hold, as raw text straight from the SQLite file. */
   function rawFileText(): string {
@@ -35,140 +40,163 @@ describe('Round alert subscriptions through the whole path', () => {
     }
   }
 
-  it('subscribes without a token, keeps no plaintext address in the log, and gives it to the alert sender', async () => {
-    const res = await subscribe({ email: EMAIL, zones: ['new-parks', 'bell-foundry'] }).expect(201);
-    expect(res.body).toEqual({
-      id: expect.stringMatching(/^person-[0-9a-f]{32}$/),
-      zones: ['bell-foundry', 'new-parks'],
-      status: 'subscribed',
-    });
+  it('answers 202 "confirmation-sent" with no id, the same for a new, known or subscribed address', async () => {
+    const first = await subscribe({ email: EMAIL, zones: ['new-parks'] }).expect(202);
+    expect(first.body).toEqual({ status: 'confirmation-sent' });
+    const again = await subscribe({ email: EMAIL.toUpperCase(), zones: ['new-parks'] }).expect(202);
+    expect(again.body).toEqual(first.body);
+    const { confirmToken } = await requestSubscription(t, EMAIL, ['new-parks']);
+    await confirm(confirmToken).expect(200);
+    const subscribed = await subscribe({ email: EMAIL, zones: ['new-parks'] }).expect(202);
+    expect(subscribed.body).toEqual(first.body);
+    const stranger = await subscribe({ email: 'never-seen@example.org' }).expect(202);
+    expect(stranger.body).toEqual(first.body);
+    expect(JSON.stringify([first.body, subscribed.body])).not.toMatch(/person-/);
+  });
 
-    const events = await store.readStream(`subscription-${res.body.id}`);
-    expect(events.map((e) => e.type)).toEqual(['SubscribedToRoundAlerts']);
-    expect(events[0].data).toMatchObject({ person: res.body.id, email: { $pii: 1, person: res.body.id } });
-    const raw = rawFileText().toLowerCase();
-    expect(raw).toContain('subscribedtoroundalerts'); // the search below looks at real rows
-    for (const fragment of ['resident.one@example.org', 'resident.one', 'example.org']) {
-      expect(raw).not.toContain(fragment);
-    }
+  it('sends no alert until the person confirms from the email, and keeps no plaintext address in the log', async () => {
+    const { id, confirmToken } = await requestSubscription(t, EMAIL, ['new-parks', 'bell-foundry']);
+    expect(await queries.activeFor(['bell-foundry'])).toEqual([]);
+    const events = await store.readStream(`subscription-${id}`);
+    expect(events.map((e) => e.type)).toEqual(['SubscriptionRequested']);
+    expect(events[0].data).toMatchObject({ person: id, email: { $pii: 1, person: id }, zones: ['bell-foundry', 'new-parks'] });
+
+    // Opening the link (a mail scanner does) changes nothing; its page's button confirms.
+    const page = await request(t.http).get('/subscriptions/confirm').query({ token: confirmToken }).expect(200);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    expect(page.headers['cache-control']).toBe('no-store');
+    expect(page.text).toContain(`<form method="post" action="/subscriptions/confirm?token=${encodeURIComponent(confirmToken)}">`);
+    expect(await queries.activeFor(['bell-foundry'])).toEqual([]);
+    await confirm(confirmToken).expect(200, { confirmed: true });
+    await confirm(confirmToken).expect(200, { confirmed: true });
 
     expect(await queries.activeFor(['bell-foundry'])).toEqual([
       {
-        subscriptionId: res.body.id,
-        person: res.body.id,
+        subscriptionId: id,
+        person: id,
         email: EMAIL,
         zones: ['bell-foundry', 'new-parks'],
-        unsubscribeUrl: expect.stringMatching(/^http:\/\/localhost:3000\/subscriptions\/unsubscribe\?token=person-/),
+        unsubscribeUrl: expect.stringMatching(/^http:\/\/localhost:3000\/subscriptions\/unsubscribe\?token=u\.person-/),
       },
     ]);
     expect(await queries.activeFor(['thringstone-whitwick'])).toEqual([]);
+    const raw = rawFileText().toLowerCase();
+    expect(raw).toContain('subscriptionrequested'); // the search below looks at real rows
+    for (const fragment of ['resident.one@example.org', 'resident.one']) expect(raw).not.toContain(fragment);
   });
 
-  it('treats subscribing again as the same subscription: same answer, zones updated, no duplicate', async () => {
-    const first = await subscribe({ email: EMAIL }).expect(201);
-    const again = await subscribe({ email: EMAIL.toUpperCase() }).expect(201);
-    expect(again.body).toEqual(first.body);
-    expect(await store.readStream(`subscription-${first.body.id}`)).toHaveLength(1);
-
-    const narrowed = await subscribe({ email: EMAIL, zones: ['new-parks'] }).expect(201);
-    expect(narrowed.body).toEqual({ id: first.body.id, zones: ['new-parks'], status: 'subscribed' });
-    const types = (await store.readStream(`subscription-${first.body.id}`)).map((e) => e.type);
-    expect(types).toEqual(['SubscribedToRoundAlerts', 'SubscriptionZonesChanged']);
+  it('lets only the latest request be confirmed, and changes zones only when that is confirmed', async () => {
+    const { id, confirmToken: first } = await subscribeConfirmed(t, EMAIL, ['bell-foundry']);
+    const { confirmToken: narrower } = await requestSubscription(t, EMAIL, ['new-parks']);
+    // Until the new request is confirmed, the confirmed zones stand: knowing an address changes nothing.
+    expect((await queries.activeFor(['bell-foundry'])).map((s) => s.email)).toEqual([EMAIL]);
+    const { confirmToken: latest } = await requestSubscription(t, EMAIL, ['thringstone-whitwick']);
+    await confirm(narrower).expect(409);
+    await confirm(first).expect(200);
+    await confirm(latest).expect(200);
     expect(await queries.activeFor(['bell-foundry'])).toEqual([]);
-    expect((await queries.activeFor(['new-parks'])).map((s) => s.email)).toEqual([EMAIL]);
+    expect((await queries.activeFor(['thringstone-whitwick'])).map((s) => s.subscriptionId)).toEqual([id]);
   });
 
   it('matches all-zone subscribers to any round, and zone subscribers only to rounds in their zones', async () => {
-    await subscribe({ email: 'all@example.org' }).expect(201);
-    await subscribe({ email: 'bell@example.org', zones: ['bell-foundry'] }).expect(201);
-    await subscribe({ email: 'parks@example.org', zones: ['new-parks'] }).expect(201);
+    await subscribeConfirmed(t, 'all@example.org');
+    await subscribeConfirmed(t, 'bell@example.org', ['bell-foundry']);
+    await subscribeConfirmed(t, 'parks@example.org', ['new-parks']);
     const emails = async (zones: string[]) => (await queries.activeFor(zones)).map((s) => s.email).sort();
     expect(await emails(['bell-foundry'])).toEqual(['all@example.org', 'bell@example.org']);
     expect(await emails(['bell-foundry', 'new-parks'])).toEqual(['all@example.org', 'bell@example.org', 'parks@example.org']);
     expect(await emails(['thringstone-whitwick'])).toEqual(['all@example.org']);
   });
 
-  it('unsubscribes through the link in an alert, twice without harm, and can subscribe again', async () => {
-    const { body } = await subscribe({ email: EMAIL }).expect(201);
-    const [subscriber] = (await queries.activeFor(['bell-foundry']));
-    const url = new URL(subscriber.unsubscribeUrl);
-    expect(url.searchParams.get('token')).toBe(t.app.get(UnsubscribeLinks).token(body.id));
+  it("unsubscribes from the alert's link with the page's button, twice without harm; an old link never ends a later subscription", async () => {
+    const { id, unsubscribeToken } = await subscribeConfirmed(t, EMAIL);
+    const [subscriber] = await queries.activeFor(['bell-foundry']);
+    expect(tokenOf(subscriber.unsubscribeUrl)).toBe(unsubscribeToken);
 
-    const first = await request(t.http).get(url.pathname + url.search).expect(200);
-    expect(first.body).toEqual({ unsubscribed: true });
-    expect(first.headers['cache-control']).toBe('no-store');
+    const page = await request(t.http).get('/subscriptions/unsubscribe').query({ token: unsubscribeToken }).expect(200);
+    expect(page.text).toContain('<form method="post"');
+    expect(await queries.activeFor(['bell-foundry'])).toHaveLength(1);
+
+    await unsubscribe(unsubscribeToken).expect(200, { unsubscribed: true, laterSubscriptionContinues: false });
     expect(await queries.activeFor(['bell-foundry'])).toEqual([]);
-    expect(await queries.get(body.id)).toMatchObject({ active: false, unsubscribedAt: expect.any(String) });
+    expect(await queries.get(id)).toMatchObject({ active: false, unsubscribedAt: expect.any(String) });
+    await unsubscribe(unsubscribeToken).expect(200, { unsubscribed: true, laterSubscriptionContinues: false });
 
-    await request(t.http).get(url.pathname + url.search).expect(200, { unsubscribed: true });
-    const types = (await store.readStream(`subscription-${body.id}`)).map((e) => e.type);
-    expect(types).toEqual(['SubscribedToRoundAlerts', 'UnsubscribedFromRoundAlerts']);
-    const [unsubscribed] = (await store.readStream(`subscription-${body.id}`)).slice(-1);
-    expect(unsubscribed.data).toMatchObject({ subscriptionId: body.id, via: 'link' });
-
-    await subscribe({ email: EMAIL, zones: ['bell-foundry'] }).expect(201);
+    // Signed up again: the old link, clicked later, leaves the new subscription alone.
+    const again = await subscribeConfirmed(t, EMAIL, ['bell-foundry']);
+    expect(again.id).toBe(id);
+    const old = await unsubscribe(unsubscribeToken).set('Accept', 'text/html').expect(200);
+    expect(old.text).toContain('This link is from an earlier subscription');
     expect((await queries.activeFor(['bell-foundry'])).map((s) => s.email)).toEqual([EMAIL]);
-    expect(await queries.get(body.id)).toMatchObject({ active: true, unsubscribedAt: null });
+    await unsubscribe(again.unsubscribeToken).expect(200, { unsubscribed: true, laterSubscriptionContinues: false });
+    expect(await queries.activeFor(['bell-foundry'])).toEqual([]);
+    const types = (await store.readStream(`subscription-${id}`)).map((e) => e.type);
+    expect(types).toEqual(['SubscriptionRequested', 'SubscriptionConfirmed', 'UnsubscribedFromRoundAlerts', 'SubscriptionRequested', 'SubscriptionConfirmed', 'UnsubscribedFromRoundAlerts']);
   });
 
-  it('answers a browser with a page, and accepts the RFC 8058 one-click POST', async () => {
-    const { body } = await subscribe({ email: EMAIL }).expect(201);
-    const token = t.app.get(UnsubscribeLinks).token(body.id);
-    const page = await request(t.http)
-      .get('/subscriptions/unsubscribe')
-      .query({ token })
-      .set('Accept', 'text/html,application/xhtml+xml,*/*;q=0.8')
-      .expect(200);
-    expect(page.headers['content-type']).toMatch(/^text\/html/);
-    expect(page.text).toContain('unsubscribed');
+  it('ends a subscription made before double opt-in with the link sent before it, and no later one', async () => {
+    // As the service recorded subscriptions before double opt-in: confirmed as they were made.
+    const person = await vault.personIdFor(EMAIL);
+    const email = await vault.seal(person, EMAIL);
+    const at = new Date().toISOString();
+    const meta = { actor: { sub: 'anonymous', role: 'anonymous' as const }, occurredAt: at, correlationId: 'legacy', causationId: null, schemaVersion: 1 };
+    const { position } = await store.append(
+      `subscription-${person}`,
+      [{ id: '2f1b6c4a-8b0e-4f62-9a5d-1c3e5f7a9b0d', type: 'SubscribedToRoundAlerts', data: { subscriptionId: person, person, email, zones: [], at }, metadata: meta }],
+      'no_stream',
+    );
+    const { ReadModels } = await import('@pz/platform');
+    await t.app.get(ReadModels).waitFor(position);
+    expect((await queries.activeFor(['new-parks'])).map((s) => s.email)).toEqual([EMAIL]);
 
-    await subscribe({ email: EMAIL }).expect(201);
-    await request(t.http)
-      .post('/subscriptions/unsubscribe')
-      .query({ token })
-      .type('form')
-      .send('List-Unsubscribe=One-Click')
-      .expect(200, { unsubscribed: true });
-    expect((await queries.get(body.id))?.active).toBe(false);
+    const legacy = links.legacyUnsubscribeToken(person);
+    await unsubscribe(legacy).expect(200, { unsubscribed: true, laterSubscriptionContinues: false });
+    expect(await queries.activeFor(['new-parks'])).toEqual([]);
+    await subscribeConfirmed(t, EMAIL);
+    await unsubscribe(legacy).expect(200, { unsubscribed: true, laterSubscriptionContinues: true });
+    expect((await queries.activeFor(['new-parks'])).map((s) => s.email)).toEqual([EMAIL]);
   });
 
-  it('answers a repeated one-click POST with a page again, never with a stored page labelled JSON', async () => {
-    const { body } = await subscribe({ email: EMAIL }).expect(201);
-    const token = t.app.get(UnsubscribeLinks).token(body.id);
+  it('accepts the RFC 8058 one-click POST, and answers a repeated one with the page again', async () => {
+    const { id, unsubscribeToken } = await subscribeConfirmed(t, EMAIL);
     const post = () =>
       request(t.http)
         .post('/subscriptions/unsubscribe')
-        .query({ token })
+        .query({ token: unsubscribeToken })
         .set('Accept', 'text/html')
         .set('Idempotency-Key', 'one-click-1')
         .type('form')
         .send('List-Unsubscribe=One-Click');
     const first = await post().expect(200);
     const again = await post().expect(200);
-    for (const page of [first, again]) {
-      expect(page.headers['content-type']).toMatch(/^text\/html/);
-      expect(page.headers['idempotent-replayed']).toBeUndefined();
-    }
+    for (const page of [first, again]) expect(page.headers['content-type']).toMatch(/^text\/html/);
+    expect(again.headers['idempotent-replayed']).toBe('true');
     expect(again.text).toBe(first.text);
-    expect((await store.readStream(`subscription-${body.id}`)).map((e) => e.type)).toEqual(['SubscribedToRoundAlerts', 'UnsubscribedFromRoundAlerts']);
+    expect((await store.readStream(`subscription-${id}`)).map((e) => e.type)).toEqual(['SubscriptionRequested', 'SubscriptionConfirmed', 'UnsubscribedFromRoundAlerts']);
   });
 
-  it('refuses a forged or malformed link and records nothing', async () => {
-    const { body } = await subscribe({ email: EMAIL }).expect(201);
+  it('refuses a forged, malformed or misdirected link and records nothing', async () => {
+    const { id, confirmToken, unsubscribeToken } = await subscribeConfirmed(t, EMAIL);
     const head = await store.headPosition();
-    const real = t.app.get(UnsubscribeLinks).token(body.id);
-    const forged = `${body.id}.${'A'.repeat(43)}`;
-    const otherPerson = `person-${'0'.repeat(32)}.${real.split('.')[1]}`;
-
-    for (const token of [forged, otherPerson]) {
-      const res = await request(t.http).get('/subscriptions/unsubscribe').query({ token }).expect(404);
-      expect(res.body).toMatchObject({ statusCode: 404 });
+    const mac = unsubscribeToken.split('.')[3];
+    const requestId = unsubscribeToken.split('.')[2];
+    for (const token of [
+      `u.${id}.${requestId}.${'A'.repeat(43)}`,
+      `u.person-${'0'.repeat(32)}.${requestId}.${mac}`,
+      `c.${id}.${requestId}.${mac}`,
+    ]) {
+      expect((await request(t.http).get('/subscriptions/unsubscribe').query({ token }).expect(404)).body).toMatchObject({ statusCode: 404 });
+      await unsubscribe(token).expect(404);
     }
+    // A confirmation link cannot unsubscribe, nor an unsubscribe link confirm.
+    await unsubscribe(confirmToken).expect(404);
+    await confirm(unsubscribeToken).expect(404);
     await request(t.http).get('/subscriptions/unsubscribe').query({ token: 'nonsense' }).expect(400);
     await request(t.http).get('/subscriptions/unsubscribe').expect(400);
+    await confirm('nonsense').expect(400);
 
     expect(await store.headPosition()).toBe(head);
-    expect((await queries.activeFor(['bell-foundry'])).map((s) => s.subscriptionId)).toEqual([body.id]);
+    expect((await queries.activeFor(['bell-foundry'])).map((s) => s.subscriptionId)).toEqual([id]);
   });
 
   it('names every bad field in a 400 and records nothing', async () => {
@@ -193,7 +221,7 @@ describe('Round alert subscriptions through the whole path', () => {
 
     expect(await store.headPosition()).toBe(0);
     // A refused request must not leave a key behind for an address that was never recorded.
-    expect(await vault.isErased(vault.personIdFor(EMAIL))).toBe(false);
+    expect(await vault.isErased(await vault.personIdFor(EMAIL))).toBe(false);
     const keys = new Database(t.config.sqlitePath, { readonly: true });
     try {
       expect(keys.prepare('SELECT count(*) FROM pii_keys').pluck().get()).toBe(0);
@@ -210,31 +238,33 @@ describe('Round alert subscriptions through the whole path', () => {
 
   it('limits subscribing to 10 a minute per client', async () => {
     for (let i = 0; i < 10; i++) {
-      await subscribe({ email: `person${i}@example.org` }).expect(201);
+      await subscribe({ email: `person${i}@example.org` }).expect(202);
     }
     const limited = await subscribe({ email: 'person10@example.org' }).expect(429);
     expect(limited.body).toMatchObject({ statusCode: 429 });
-    expect(await store.readAll()).toHaveLength(10);
+    expect((await store.readAll()).filter((e) => e.type === 'SubscriptionRequested')).toHaveLength(10);
     // Other routes are not affected by the subscription limit.
     await request(t.http).get('/rounds').expect(200);
   });
 
-  it('erasing a person takes them out of every alert while their events remain', async () => {
-    const erased = await subscribe({ email: EMAIL }).expect(201);
-    await subscribe({ email: 'kept@example.org' }).expect(201);
-    const before = await store.readStream(`subscription-${erased.body.id}`);
+  it('takes an erased person out of every alert; their address used again is a new person, and nothing says anyone was erased', async () => {
+    const erased = await subscribeConfirmed(t, EMAIL);
+    await subscribeConfirmed(t, 'kept@example.org');
+    const before = await store.readStream(`subscription-${erased.id}`);
 
-    expect(await vault.erase(erased.body.id)).toBe(true);
+    expect(await vault.erase(erased.id)).toBe(true);
 
     expect((await queries.activeFor(['new-parks'])).map((s) => s.email)).toEqual(['kept@example.org']);
-    expect(await store.readStream(`subscription-${erased.body.id}`)).toEqual(before);
-    expect(await vault.open((await queries.get(erased.body.id))!.email)).toBeNull();
+    expect(await store.readStream(`subscription-${erased.id}`)).toEqual(before);
+    expect(await vault.open((await queries.get(erased.id))!.email)).toBeNull();
 
-    // Coming back gets the usual answer but records nothing: erasure is final for a pseudonym.
-    const head = await store.headPosition();
-    const again = await subscribe({ email: EMAIL }).expect(201);
-    expect(again.body).toEqual(erased.body);
-    expect(await store.headPosition()).toBe(head);
-    expect((await queries.activeFor(['new-parks'])).map((s) => s.email)).toEqual(['kept@example.org']);
+    // Coming back gets the usual answer, as a new person who must confirm afresh.
+    const again = await subscribe({ email: EMAIL }).expect(202);
+    expect(again.body).toEqual({ status: 'confirmation-sent' });
+    expect(await store.readStream(`subscription-${erased.id}`)).toEqual(before);
+    const successor = await requestSubscription(t, EMAIL);
+    expect(successor.id).not.toBe(erased.id);
+    await confirm(successor.confirmToken).expect(200);
+    expect((await queries.activeFor(['new-parks'])).map((s) => s.email).sort()).toEqual([EMAIL, 'kept@example.org'].sort());
   });
 });

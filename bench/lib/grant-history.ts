@@ -298,11 +298,17 @@ export class GrantHistory {
       const person = idFor(`subscriber-${index}-${k}`);
       const at = from + Math.floor(rand() * (to - from));
       const zones = chance(rand, 0.5) ? [] : [pick(rand, ZONES)];
-      const events = subscriptionDecider.decide(
-        { type: 'SubscribeToRoundAlerts', subscriptionId: person, person, email: sealed(rand, person), zones, knownZones: ZONES, now: new Date(at).toISOString() },
+      // Asked for, then confirmed from the email an hour later (double opt-in).
+      const requestId = idFor(`subscription-request-${index}-${k}`);
+      const requested = subscriptionDecider.decide(
+        { type: 'RequestSubscription', subscriptionId: person, person, email: sealed(rand, person), zones, requestId, knownZones: ZONES, now: new Date(at).toISOString() },
         subscriptionDecider.initialState(),
       );
-      t.emit(at, subscriptionStreamId(person), events, 'anonymous', 'anonymous');
+      const pending = requested.reduce(subscriptionDecider.evolve, subscriptionDecider.initialState());
+      const confirmedAt = new Date(at + 3_600_000).toISOString();
+      const confirmed = subscriptionDecider.decide({ type: 'ConfirmSubscription', subscriptionId: person, requestId, now: confirmedAt }, pending);
+      t.emit(at, subscriptionStreamId(person), requested, 'anonymous', 'anonymous');
+      t.emit(at + 3_600_000, subscriptionStreamId(person), confirmed, 'anonymous', 'anonymous');
       this.subscribers.push({ id: person, zones, active: true });
     }
     if (this.subscribers.length > 40 && chance(rand, 0.8)) {

@@ -5,6 +5,7 @@ import { HealthRegistry } from '@pz/platform';
 import { RoundsModule } from '@pz/rounds';
 import { SubscriptionsModule } from '@pz/subscriptions';
 import { OperationsController } from './http/operations.controller';
+import { ErasureCleanup } from './jobs/erasure-cleanup';
 import { JobHandlers } from './jobs/job-handlers';
 import { JobPlanner } from './jobs/job-planner';
 import { WorkQueue } from './jobs/work-queue';
@@ -24,7 +25,7 @@ export class OperationsModule {}
  */
 @Module({
   imports: [RoundsModule, ApplicationsModule, SubscriptionsModule, PeopleModule, NotificationsMailModule],
-  providers: [WorkQueue, JobPlanner, JobHandlers, WorkRunner],
+  providers: [WorkQueue, JobPlanner, JobHandlers, ErasureCleanup, WorkRunner],
   exports: [WorkRunner, JobPlanner],
 })
 export class NotificationsWorkerModule implements OnModuleInit {

@@ -1,5 +1,5 @@
 export * from './sealed-value';
-export * from './derive-secret';
+export { deriveSecret } from '@pz/platform/config/derived-keys';
 export * from './personal-data-keys';
 export * from './personal-data-vault';
 export * from './sqlite/sqlite-personal-data-keys';

@@ -1,6 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, SQLITE_CONNECTIONS, SqliteConnections } from '@pz/platform';
-import { deriveSecret } from './derive-secret';
+import { deriveSecret } from '@pz/platform/config/derived-keys';
 import { PeopleController } from './http/people.controller';
 import { PERSONAL_DATA_KEYS, PersonalDataKeys } from './personal-data-keys';
 import { PersonalDataVault } from './personal-data-vault';

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { deriveSecret } from './derive-secret';
+import { deriveSecret } from '@pz/platform/config/derived-keys';
 import { PersonalDataVault, PersonErasedError, SealedValueCorruptError } from './personal-data-vault';
 import { SqlitePersonalDataKeys } from './sqlite/sqlite-personal-data-keys';
 import { ERASED, isSealed, SealedValue } from './sealed-value';
@@ -29,8 +29,8 @@ describe('PersonalDataVault (real SQLite file)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const alice = () => vault.personIdFor('alice@example.org');
-  const bob = () => vault.personIdFor('bob@example.org');
+  const alice = () => vault.pseudonymOf('alice@example.org');
+  const bob = () => vault.pseudonymOf('bob@example.org');
 
   it('seals and opens a value, and the sealed form carries no plaintext', async () => {
     const sealed = await vault.seal(alice(), 'alice@example.org');
@@ -119,7 +119,7 @@ describe('PersonalDataVault (real SQLite file)', () => {
     await vault.erase(alice());
     await expect(vault.seal(alice(), 'again')).rejects.toThrow(PersonErasedError);
 
-    const carol = vault.personIdFor('carol@example.org');
+    const carol = vault.pseudonymOf('carol@example.org');
     expect(await vault.erase(carol)).toBe(false);
     await expect(vault.seal(carol, 'first')).rejects.toThrow(PersonErasedError);
   });
@@ -131,16 +131,33 @@ describe('PersonalDataVault (real SQLite file)', () => {
   });
 
   it('maps an address to one stable pseudonym whatever its case or spaces', async () => {
-    const id = vault.personIdFor('Alice@Example.ORG');
+    const id = vault.pseudonymOf('Alice@Example.ORG');
     expect(id).toMatch(/^person-[0-9a-f]{32}$/);
-    expect(vault.personIdFor('  alice@example.org\t')).toBe(id);
-    expect(vault.personIdFor('alice@example.org')).toBe(id);
-    expect(vault.personIdFor('alice2@example.org')).not.toBe(id);
+    expect(vault.pseudonymOf('  alice@example.org\t')).toBe(id);
+    expect(vault.pseudonymOf('alice@example.org')).toBe(id);
+    expect(vault.pseudonymOf('alice2@example.org')).not.toBe(id);
+  });
+
+  it('makes an erased address used again a new person, telling no one that anyone was erased', async () => {
+    expect(await vault.personIdFor('Alice@Example.org')).toBe(alice());
+    const before = await vault.sealFor('alice@example.org');
+    await vault.erase(alice());
+    const successor = await vault.personIdFor(' alice@example.org ');
+    expect(successor).toMatch(/^person-[0-9a-f]{32}$/);
+    expect(successor).not.toBe(alice());
+    const after = await vault.sealFor('alice@example.org');
+    expect(after.person).toBe(successor);
+    expect(await vault.open(after)).toBe('alice@example.org');
+    // The erased pseudonym stays erased, and the next erasure moves the address on again.
+    expect(await vault.open(before)).toBeNull();
+    await vault.erase(successor);
+    const third = await vault.personIdFor('alice@example.org');
+    expect(new Set([alice(), successor, third]).size).toBe(3);
   });
 
   it('keys the pseudonym with the secret, so it cannot be confirmed by hashing a guess', async () => {
     const other = new PersonalDataVault(new SqlitePersonalDataKeys(db), { personIdSecret: deriveSecret('a-different-secret-of-at-least-32-chars', 'person-id') });
-    expect(other.personIdFor('alice@example.org')).not.toBe(alice());
+    expect(other.pseudonymOf('alice@example.org')).not.toBe(alice());
   });
 
   it('refuses to seal under anything but a person id (an address there would be plaintext)', async () => {

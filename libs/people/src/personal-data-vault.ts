@@ -49,14 +49,35 @@ export class PersonalDataVault {
   }
 
   /**
-   * The person's stable pseudonym: the same address (whatever its case or surrounding spaces)
-   * always gives the same id, so one erasure reaches every feature that met the address.
-   * Keyed, so an id cannot be confirmed by hashing a guessed address.
+   * The address's first pseudonym: the same address (whatever its case or surrounding spaces)
+   * always gives the same id, so one erasure reaches every feature that met the address. Keyed,
+   * so an id cannot be confirmed by hashing a guessed address. For naming things only (dedupe
+   * keys); to seal, ask `personIdFor`.
    */
-  personIdFor(email: string): string {
+  pseudonymOf(email: string, generation = 1): string {
     const normalised = email.normalize('NFC').trim().toLowerCase();
-    const mac = createHmac('sha256', this.options.personIdSecret).update(normalised, 'utf8').digest('hex');
+    // Generation 1 is the address alone, as every pseudonym made before erasures had successors.
+    const input = generation === 1 ? normalised : `${normalised}\n${generation}`;
+    const mac = createHmac('sha256', this.options.personIdSecret).update(input, 'utf8').digest('hex');
     return `person-${mac.slice(0, 32)}`;
+  }
+
+  /**
+   * The person an address stands for now. Erasure is final for a pseudonym: an erased address
+   * used again is a new person with a pseudonym of its own (the next in the address's line), so
+   * nothing of the erased one is reopened, and nothing tells the caller that anyone was erased.
+   */
+  async personIdFor(email: string): Promise<string> {
+    for (let generation = 1; ; generation++) {
+      const person = this.pseudonymOf(email, generation);
+      const row = await this.keys.get(person);
+      if (!row || row.key !== null) return person;
+    }
+  }
+
+  /** Seals `value` (by default the address itself) for the person the address stands for now. */
+  async sealFor(email: string, value: string = email.trim()): Promise<SealedValue> {
+    return this.seal(await this.personIdFor(email), value);
   }
 
   /** Encrypts under the person's key (created on first use) with a fresh IV every time. */

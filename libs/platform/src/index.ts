@@ -19,3 +19,4 @@ export * from './idempotency/idempotency-records';
 export * from './idempotency/sqlite-idempotency-records';
 export * from './store/use-case-command';
 export * from './auth/machine-tokens';
+export * from './config/derived-keys';

@@ -4,11 +4,10 @@ import { PeopleModule } from '@pz/people';
 import { ReadModels } from '@pz/platform';
 import { ZonesModule } from '@pz/rounds';
 import { SUBSCRIBE_LIMIT, SubscriptionsController } from './http/subscriptions.controller';
-import { SubscribeToRoundAlertsHandler } from './subscribe.handler';
+import { SUBSCRIPTION_HANDLERS } from './subscription-commands';
+import { SubscriptionLinks } from './subscription-links';
 import { subscriptionsProjection } from './subscriptions.projection';
 import { SubscriptionsQueries } from './subscriptions.queries';
-import { UnsubscribeFromRoundAlertsHandler } from './unsubscribe.handler';
-import { UnsubscribeLinks } from './unsubscribe-links';
 
 /**
  * Round-alert subscriptions. Imports PeopleModule itself so the worker can import this module
@@ -17,8 +16,8 @@ import { UnsubscribeLinks } from './unsubscribe-links';
 @Module({
   imports: [PeopleModule, ZonesModule, ThrottlerModule.forRoot({ throttlers: [{ name: 'default', ...SUBSCRIBE_LIMIT }] })],
   controllers: [SubscriptionsController],
-  providers: [SubscribeToRoundAlertsHandler, UnsubscribeFromRoundAlertsHandler, SubscriptionsQueries, UnsubscribeLinks],
-  exports: [SubscriptionsQueries, UnsubscribeLinks],
+  providers: [...SUBSCRIPTION_HANDLERS, SubscriptionsQueries, SubscriptionLinks],
+  exports: [SubscriptionsQueries, SubscriptionLinks],
 })
 export class SubscriptionsModule implements OnModuleInit {
   constructor(private readonly readModels: ReadModels) {}

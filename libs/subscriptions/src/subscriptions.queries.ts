@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { PersonalDataVault, SealedValueCorruptError } from '@pz/people';
+import { PersonalDataVault, SealedValue, SealedValueCorruptError } from '@pz/people';
 import { ReadModels } from '@pz/platform';
+import { SubscriptionLinks } from './subscription-links';
 import { SUBSCRIPTIONS, SubscriptionView } from './subscriptions.projection';
-import { UnsubscribeLinks } from './unsubscribe-links';
 
 /** Everything an alert needs for one recipient. */
 export interface ActiveSubscriber {
@@ -22,27 +22,27 @@ export class SubscriptionsQueries {
   constructor(
     private readonly readModels: ReadModels,
     private readonly vault: PersonalDataVault,
-    private readonly links: UnsubscribeLinks,
+    private readonly links: SubscriptionLinks,
   ) {}
 
   /**
-   * Active subscribers who asked for all zones or for at least one of `zoneIds` (a round's
+   * Confirmed subscribers who asked for all zones or for at least one of `zoneIds` (a round's
    * zones), with their address opened. Erased people are left out: their key is gone.
    */
   async activeFor(zoneIds: readonly string[]): Promise<ActiveSubscriber[]> {
     const wanted = new Set(zoneIds);
     const result: ActiveSubscriber[] = [];
     for (const s of await this.readModels.documents.list<SubscriptionView>(SUBSCRIPTIONS)) {
-      if (!s.active) continue;
+      if (!s.active || s.epoch === null) continue;
       if (s.zones.length > 0 && !s.zones.some((z) => wanted.has(z))) continue;
-      const email = await this.openEmail(s);
+      const email = await this.openEmail(s.id, s.email);
       if (email === null) continue;
       result.push({
         subscriptionId: s.id,
         person: s.person,
         email,
         zones: s.zones,
-        unsubscribeUrl: this.links.url(s.id),
+        unsubscribeUrl: this.links.unsubscribeUrl(s.id, s.epoch),
       });
     }
     return result;
@@ -52,13 +52,20 @@ export class SubscriptionsQueries {
     return this.readModels.documents.get<SubscriptionView>(SUBSCRIPTIONS, subscriptionId);
   }
 
-  private async openEmail(s: SubscriptionView): Promise<string | null> {
+  /** A request's address, opened, while it still waits for confirmation; null otherwise. */
+  async pendingAddress(subscriptionId: string, requestId: string): Promise<string | null> {
+    const s = await this.get(subscriptionId);
+    if (!s?.pending || s.pending.requestId !== requestId) return null;
+    return this.openEmail(s.id, s.pending.email);
+  }
+
+  private async openEmail(subscriptionId: string, sealed: SealedValue): Promise<string | null> {
     try {
-      return await this.vault.open(s.email);
+      return await this.vault.open(sealed);
     } catch (error) {
       // One damaged record must not stop an alert run to everyone else; the id is pseudonymous.
       if (error instanceof SealedValueCorruptError) {
-        this.logger.warn(`Subscription ${s.id}: sealed address does not authenticate; skipped`);
+        this.logger.warn(`Subscription ${subscriptionId}: sealed address does not authenticate; skipped`);
         return null;
       }
       throw error;

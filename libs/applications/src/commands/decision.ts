@@ -27,7 +27,10 @@ export class AwardGrantHandler implements ICommandHandler<AwardGrantCommand, App
     const streamId = applicationStreamId(applicationId);
     // A retry of an award whose events were stored before a crash answers what it did then.
     const earlier = context.idempotencyKey ? appliedBefore(await store.readStream(streamId), context) : undefined;
-    if (earlier) return { applicationId, position: earlier.position };
+    if (earlier) {
+      context.written?.();
+      return { applicationId, position: earlier.position };
+    }
     const loaded = await loadAggregate(store, streamId, applicationDecider);
     const decided = applicationDecider.decide(command, loaded.state);
 
@@ -35,13 +38,14 @@ export class AwardGrantHandler implements ICommandHandler<AwardGrantCommand, App
     await reserveOrRelease(this.streams, round, context, commit, `${context.idempotencyKey}:funds`);
     try {
       const result = await store.append(streamId, toNewEvents(decided, context), loaded.revision);
+      context.written?.();
       return { applicationId, position: result.position };
     } catch (error) {
       if (!(error instanceof ConcurrencyError)) throw error;
       const now = await loadAggregate(store, streamId, applicationDecider);
       if (now.state.status !== 'awarded') {
         const release = { type: 'ReleaseRoundFunds', applicationId, reason: 'award not recorded: the application changed' } as const;
-        await reserveOrRelease(this.streams, round, context, release);
+        await reserveOrRelease(this.streams, round, context, release, `${context.idempotencyKey}:release`);
       }
       throw new Conflict(
         now.state.status === 'awarded'
@@ -62,7 +66,8 @@ export class DeclineApplicationHandler implements ICommandHandler<DeclineApplica
     const round = await this.streams.roundOf(input.applicationId);
     const declined = await this.streams.execute({ type: 'DeclineApplication', ...input, round, now: context.now }, context);
     // An award interrupted by a crash may have left a reservation behind: a decline frees it.
-    await reserveOrRelease(this.streams, round, context, { type: 'ReleaseRoundFunds', applicationId: input.applicationId, reason: 'application declined' });
+    const release = { type: 'ReleaseRoundFunds', applicationId: input.applicationId, reason: 'application declined' } as const;
+    await reserveOrRelease(this.streams, round, context, release, `${context.idempotencyKey}:release`);
     return { applicationId: declined.applicationId, position: declined.position };
   }
 }

@@ -65,7 +65,7 @@ export class ApplicationsController {
   }
 
   private seal(email: string): Promise<SealedContact> {
-    return this.vault.seal(this.vault.personIdFor(email), email.trim());
+    return this.vault.sealFor(email);
   }
 
   @Post('rounds/:roundId/applications')

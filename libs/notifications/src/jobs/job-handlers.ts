@@ -4,10 +4,11 @@ import { ApplicationsQueries, EvaluateRagCommand } from '@pz/applications';
 import { PersonalDataVault } from '@pz/people';
 import { APP_CONFIG, AppConfig, CommandContext } from '@pz/platform';
 import { RoundsQueries, RoundView, ZonesCatalogue } from '@pz/rounds';
-import { SubscriptionsQueries, UnsubscribeLinks } from '@pz/subscriptions';
+import { SubscriptionLinks, SubscriptionsQueries } from '@pz/subscriptions';
 import { SentMail } from '../mail/sent-mail';
 import type { TemplateName } from '../mail/template-specs';
 import type { JobName, PlannedJob } from './job-plan';
+import { ErasureCleanup } from './erasure-cleanup';
 import { WorkQueue } from './work-queue';
 
 /** Why a job did nothing: stale or irrelevant work is finished, not failed. */
@@ -30,12 +31,13 @@ export class JobHandlers {
     private readonly rounds: RoundsQueries,
     private readonly zones: ZonesCatalogue,
     private readonly subscriptions: SubscriptionsQueries,
-    private readonly links: UnsubscribeLinks,
+    private readonly links: SubscriptionLinks,
     private readonly applications: ApplicationsQueries,
     private readonly vault: PersonalDataVault,
     private readonly mail: SentMail,
     private readonly work: WorkQueue,
     private readonly commands: CommandBus,
+    private readonly cleanup: ErasureCleanup,
   ) {}
 
   run(name: JobName, id: string, data: Record<string, string>, now = new Date().toISOString()): Promise<JobOutcome> {
@@ -52,6 +54,10 @@ export class JobHandlers {
         return this.ragCheck(data, now);
       case 'rag-alert':
         return this.ragAlert(id, data, now);
+      case 'subscription-confirmation':
+        return this.subscriptionConfirmation(id, data, now);
+      case 'erasure-cleanup':
+        return this.cleanup.run(data.person, id).then((removed) => ({ done: `${removed.mails} outbox mails and ${removed.jobs} jobs removed` }));
       case 'sweep':
         return Promise.resolve({ skipped: 'the sweep is run by the work runner' });
     }
@@ -90,7 +96,7 @@ export class JobHandlers {
     const stale = this.noticeIsStale(kind, round, data.at, now);
     if (stale) return { skipped: stale };
     const subscription = await this.subscriptions.get(data.subscriptionId);
-    if (!subscription?.active) return { skipped: 'unsubscribed' };
+    if (!subscription?.active || subscription.epoch === null) return { skipped: 'not subscribed' };
     const email = await this.vault.open(subscription.email);
     if (email === null) return { skipped: 'person erased' };
     const names = round!.zones.map((z) => this.zones.zones.find((zone) => zone.id === z)?.name ?? z);
@@ -101,7 +107,21 @@ export class JobHandlers {
       'round-closing': { roundName: round!.name, closesAt: round!.closesAt, roundUrl },
     }[kind];
     const outcome = await this.mail.sendOnce(
-      { to: email, template: kind as TemplateName, data: templateData, unsubscribeUrl: this.links.url(subscription.id) },
+      { to: email, template: kind as TemplateName, data: templateData, unsubscribeUrl: this.links.unsubscribeUrl(subscription.id, subscription.epoch) },
+      id,
+      this.systemContext(now, id),
+    );
+    return { done: outcome };
+  }
+
+  /** The email with the confirmation link: only while the request it answers is still waiting for it. */
+  private async subscriptionConfirmation(id: string, data: Record<string, string>, now: string): Promise<JobOutcome> {
+    const email = await this.subscriptions.pendingAddress(data.subscriptionId, data.requestId);
+    if (email === null) return { skipped: 'confirmed, replaced by a newer request, or the person erased' };
+    const pending = (await this.subscriptions.get(data.subscriptionId))!.pending!;
+    const zones = pending.zones.map((z) => this.zones.zones.find((zone) => zone.id === z)?.name ?? z);
+    const outcome = await this.mail.sendOnce(
+      { to: email, template: 'subscription-confirm', data: { confirmUrl: this.links.confirmUrl(data.subscriptionId, data.requestId), zones } },
       id,
       this.systemContext(now, id),
     );
@@ -161,7 +181,7 @@ export class JobHandlers {
           },
         },
         // Keyed by the staff member's pseudonym: dedupe keys are stored, addresses never are.
-        `${id}.${this.vault.personIdFor(to)}`,
+        `${id}.${this.vault.pseudonymOf(to)}`,
         this.systemContext(now, id),
       );
       if (outcome === 'sent') sent += 1;

@@ -15,6 +15,8 @@ export type JobName =
   | 'grantee-reminder'
   | 'rag-check'
   | 'rag-alert'
+  | 'subscription-confirmation'
+  | 'erasure-cleanup'
   | 'sweep';
 
 export interface PlannedJob {
@@ -43,6 +45,9 @@ export interface RoundDates {
 }
 
 const ms = (iso: string) => String(Date.parse(iso));
+
+/** Longer than any job runs (a send times out within a minute): the second clean-up after an erasure. */
+export const ERASURE_CLEANUP_AGAIN_AFTER_MS = 5 * 60_000;
 
 /** The three notices every subscriber of a round's zones gets: announcement, opening, closing soon. */
 export function roundNoticeJobs(round: RoundDates, policy: PlanningPolicy): PlannedJob[] {
@@ -93,6 +98,30 @@ export function planJobs(event: RecordedEvent, policy: PlanningPolicy, previousR
     }
     case 'RoundCancelled':
       return { add: [], remove: previousRound ? roundNoticeJobs(previousRound, policy).map((j) => j.id) : [] };
+    case 'SubscriptionRequested':
+      return {
+        add: [
+          {
+            name: 'subscription-confirmation',
+            id: `subscription-confirmation.${d.requestId as string}`,
+            runAt: event.recordedAt,
+            data: { subscriptionId: d.subscriptionId as string, requestId: d.requestId as string },
+          },
+        ],
+        remove: [],
+      };
+    case 'PersonalDataErased': {
+      // What the worker keeps outside the log goes too: now, and again once jobs running now have finished.
+      const person = d.person as string;
+      const later = new Date(Date.parse(event.recordedAt) + ERASURE_CLEANUP_AGAIN_AFTER_MS).toISOString();
+      return {
+        add: [
+          { name: 'erasure-cleanup', id: `erasure-cleanup.${person}`, runAt: event.recordedAt, data: { person } },
+          { name: 'erasure-cleanup', id: `erasure-cleanup.${person}.again`, runAt: later, data: { person } },
+        ],
+        remove: [],
+      };
+    }
     case 'MonitoringScheduled':
       return { add: monitoringJobs(d.applicationId as string, d.items as DueItem[], policy), remove: [] };
     case 'GrantRagRated': {

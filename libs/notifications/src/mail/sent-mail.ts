@@ -85,7 +85,7 @@ export class SentMail {
     if (history.some((e) => e.type === EMAIL_SENT)) return 'already-sent';
 
     // Before sending: anything that can fail without side effects fails while nothing has gone out.
-    const person = this.vault.personIdFor(mail.to);
+    const person = await this.vault.personIdFor(mail.to);
     const { messageId } = await this.mailer.send({ ...mail, messageId: messageIdFor(dedupeKey, this.mailer.messageDomain) });
 
     const event: EmailSent = {

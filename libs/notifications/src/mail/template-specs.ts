@@ -4,16 +4,17 @@
  * or mistyped field fails loudly instead of sending "Closes on ." to a thousand people.
  */
 
-export type TemplateName = 'round-alert' | 'round-open' | 'round-closing' | 'grantee-reminder' | 'rag-alert';
+export type TemplateName = 'round-alert' | 'round-open' | 'round-closing' | 'grantee-reminder' | 'rag-alert' | 'subscription-confirm';
 
-export const TEMPLATE_NAMES: readonly TemplateName[] = ['round-alert', 'round-open', 'round-closing', 'grantee-reminder', 'rag-alert'];
+export const TEMPLATE_NAMES: readonly TemplateName[] = ['round-alert', 'round-open', 'round-closing', 'grantee-reminder', 'rag-alert', 'subscription-confirm'];
 
 /**
  * `subscriber` mail is marketing-like (alerts someone asked for) and must carry an unsubscribe
  * link (PECR; api.md: "Every alert carries an unsubscribe link"). `grantee` and `staff` mail is
- * service mail about a grant or the job: no unsubscribe.
+ * service mail about a grant or the job: no unsubscribe. `requester` mail answers something the
+ * person just asked for (confirming alerts): no unsubscribe either, there is nothing to leave yet.
  */
-export type Audience = 'subscriber' | 'grantee' | 'staff';
+export type Audience = 'subscriber' | 'grantee' | 'staff' | 'requester';
 
 export type MonitoringKind = 'check-in' | 'return' | 'case-study';
 export type RagRating = 'green' | 'amber' | 'red';
@@ -69,12 +70,20 @@ export type RagAlertData = {
   applicationUrl: Url;
 };
 
+export type SubscriptionConfirmData = {
+  /** The page whose button confirms: the link alone changes nothing (mail scanners open links). */
+  confirmUrl: Url;
+  /** Zone names the alerts are for; empty: every zone. */
+  zones: string[];
+};
+
 export interface TemplateDataMap {
   'round-alert': RoundAlertData;
   'round-open': RoundOpenData;
   'round-closing': RoundClosingData;
   'grantee-reminder': GranteeReminderData;
   'rag-alert': RagAlertData;
+  'subscription-confirm': SubscriptionConfirmData;
 }
 
 export type FieldKind =
@@ -124,6 +133,10 @@ export const TEMPLATE_SPECS: { [K in TemplateName]: TemplateSpec & { fields: Rec
       dueAt: { kind: { type: 'date' } },
       applicationUrl: url,
     },
+  },
+  'subscription-confirm': {
+    audience: 'requester',
+    fields: { confirmUrl: url, zones: texts },
   },
   'rag-alert': {
     audience: 'staff',

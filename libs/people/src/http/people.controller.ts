@@ -42,7 +42,7 @@ export class PeopleController {
   @Roles('staff')
   @ApiOperation({ summary: "Find the pseudonymous person id for an email address, to act on an erasure request (staff)" })
   async lookup(@Body() body: LookupPersonDto): Promise<{ personId: string; known: boolean; erased: boolean }> {
-    const personId = this.vault.personIdFor(body.email);
+    const personId = await this.vault.personIdFor(body.email);
     return { personId, known: await this.vault.isKnown(personId), erased: await this.vault.isErased(personId) };
   }
 
@@ -53,12 +53,12 @@ export class PeopleController {
   async erase(@Param('id') id: string, @Body() body: ErasePersonDto, @Ctx() ctx: CommandContext) {
     if (!PERSON_ID.test(id) || !(await this.vault.isKnown(id))) throw new NotFoundException(`Person ${id} not found`);
     if (await this.vault.isErased(id)) return { personId: id, erased: true, alreadyErased: true };
-    // Record first: an erasure must never happen without its audit record.
-    await this.store.append(
-      `person-${id}`,
-      toNewEvents([{ type: 'PersonalDataErased', data: { person: id, reason: body.reason.trim(), erasedAt: ctx.now } }], ctx),
-      'any',
-    );
+    // Record first: an erasure must never happen without its audit record. The reason is about
+    // the person ("GDPR request from ..."), so it is sealed under their own key and goes with it:
+    // the record keeps who erased, and when, and that a reason was given.
+    const reason = await this.vault.seal(id, body.reason.trim());
+    await this.store.append(`person-${id}`, toNewEvents([{ type: 'PersonalDataErased', data: { person: id, reason, erasedAt: ctx.now } }], ctx), 'any');
+    ctx.written?.();
     await this.vault.erase(id);
     return { personId: id, erased: true, alreadyErased: false };
   }

@@ -2,6 +2,7 @@ import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { AuthenticatedRequest } from './auth-user';
 import type { CommandContext } from '../domain/command-context';
+import { IdempotencyKeys } from '../http/idempotency';
 
 /**
  * The command context of this request: the verified caller and acting role, the request's
@@ -18,6 +19,7 @@ export const Ctx = createParamDecorator((_: unknown, context: ExecutionContext):
     correlationId: String(request.id ?? randomUUID()),
     causationId: null,
     idempotencyKey: typeof key === 'string' && key !== '' ? key : undefined,
+    written: () => IdempotencyKeys.wrote(request),
   };
 });
 

@@ -9,6 +9,11 @@ export interface CommandContext {
   causationId?: string | null;
   /** Makes the written event ids deterministic, so a retried request writes nothing new. */
   idempotencyKey?: string;
+  /**
+   * Told once this request's events are in the store (written now, or found from an earlier
+   * attempt of the same keyed request): a keyed request that wrote nothing is not remembered.
+   */
+  written?(): void;
 }
 
 /**

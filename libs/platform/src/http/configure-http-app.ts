@@ -103,7 +103,7 @@ export function configureHttpApp<App extends INestApplication>(nestApp: App, con
   fastify.addHook('onRequest', echoCorrelationId);
   fastify.addHook('preSerialization', setRevisionEtag);
   const idempotency = app.get(IdempotencyKeys);
-  fastify.addHook('onSend', idempotency.keepAnswer);
+  fastify.addHook('onSend', idempotency.keepRequest);
   // Not on onRequestAbort: a client that hangs up does not stop its handler, and a duplicate must
   // go on waiting for it (its answer is kept in onSend all the same).
   fastify.addHook('onResponse', (request, _reply, done) => {

@@ -10,7 +10,6 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ConcurrencyError, DuplicateEventError, StoreUnavailableError } from '@pz/event-store';
 import { DomainError } from '../domain/errors';
-import { StoredAnswerReplay } from './idempotency';
 
 const STATUS: Record<DomainError['kind'], number> = {
   invalid: HttpStatus.BAD_REQUEST,
@@ -31,11 +30,6 @@ export class DomainExceptionFilter implements ExceptionFilter {
     const logError = (message: string | undefined) =>
       request?.log ? request.log.error({ context: 'HTTP' }, message) : this.logger.error(message);
     const response = http.getResponse<FastifyReply | ServerResponse>();
-    if (exception instanceof StoredAnswerReplay && 'raw' in response) {
-      // Not an error: a repeated request answered with what it was answered the first time.
-      void response.code(exception.status).header('Idempotent-Replayed', 'true').type('application/json; charset=utf-8').send(exception.body);
-      return;
-    }
     const [status, body] = this.answer(exception, logError);
     send(response, status, body);
   }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import {
   BadRequestException,
   CanActivate,
@@ -10,7 +10,9 @@ import {
 import canonicalize from 'canonicalize';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthenticatedRequest } from '../auth/auth-user';
-import { IDEMPOTENCY_RECORDS, IdempotencyRecords } from '../idempotency/idempotency-records';
+import { APP_CONFIG, AppConfig } from '../config/environment';
+import { deriveKey } from '../config/derived-keys';
+import { IDEMPOTENCY_KEYS_PER_CALLER, IDEMPOTENCY_RECORDS, IDEMPOTENCY_TTL_MS, IdempotencyRecords } from '../idempotency/idempotency-records';
 import { WRITE_METHODS } from './body-contract';
 
 const KEY = /^[\x21-\x7e]{1,200}$/;
@@ -20,37 +22,41 @@ interface KeyedRequest {
   scope: string;
   key: string;
   requestHash: string;
+  /** Kept already: this request repeats it. */
+  repeat: boolean;
+  /** Set when the request's events are in the store (by this run or an earlier one). */
+  wrote: boolean;
   settle(): void;
 }
 
 const KEYED = Symbol('idempotency-key');
 type WithKey = FastifyRequest & { [KEYED]?: KeyedRequest };
 
-/** Thrown by the guard to answer a repeated request with the stored answer (see DomainExceptionFilter). */
-export class StoredAnswerReplay {
-  constructor(
-    readonly status: number,
-    readonly body: string,
-  ) {}
-}
-
 /**
- * `Idempotency-Key` on writes: the first successful answer is kept per caller and key; the same
- * key with the same request gets that answer again without running anything, the same key with
- * a different request is a 422. Failed requests wrote nothing, so they are not kept and may be
- * retried. Concurrent duplicates wait for the first. (Event ids derived from the key make a
- * duplicate that slips past this, in another process, a no-op in the store as well.)
+ * `Idempotency-Key` on writes (api.md: the same key and body give the same result once).
+ *
+ * Event and entity ids are derived from the caller and their key, so a repeated write finds its
+ * own events and writes nothing more, in any process, after any crash. What is kept here is only
+ * that the request succeeded and wrote (a keyed MAC of it, its status), for a day, at most a
+ * thousand per caller: a repeat with the same request runs again and answers from what is true
+ * now, marked `Idempotent-Replayed: true`; the same key with another request is a 422. No answer
+ * is stored, so nothing personal outlives an erasure here, and a write that changed nothing
+ * leaves nothing behind. Concurrent duplicates in a process wait for the first.
  *
  * A global guard (after authentication and the body contract) plus two Fastify hooks, not an
- * interceptor: an interceptor would put every write through Nest's RxJS chain and its
- * AsyncResources (docs/design/request-pipeline.md). The guard answers a replay by throwing
- * StoredAnswerReplay, which the exception filter sends; `onSend` keeps a 2xx answer.
+ * interceptor (docs/design/request-pipeline.md).
  */
 @Injectable()
 export class IdempotencyKeys implements CanActivate {
   private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly macKey: Buffer;
 
-  constructor(@Inject(IDEMPOTENCY_RECORDS) private readonly records: IdempotencyRecords) {}
+  constructor(
+    @Inject(IDEMPOTENCY_RECORDS) private readonly records: IdempotencyRecords,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.macKey = deriveKey(config, 'idempotency-request');
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
@@ -60,21 +66,16 @@ export class IdempotencyKeys implements CanActivate {
     if (typeof key !== 'string' || !KEY.test(key)) {
       throw new BadRequestException(['Idempotency-Key must be 1 to 200 visible ASCII characters']);
     }
-    const scope = request.user?.sub ?? `anonymous:${request.ip}`;
-    const requestHash = createHash('sha256')
-      .update(`${request.method} ${request.originalUrl}\n${canonicalize(request.body ?? null) ?? ''}`)
-      .digest('hex');
+    // Keyed MACs, not plain hashes: a body holds personal data, and a guessed body must not be
+    // confirmable from the table; nor an anonymous caller's address.
+    const scope = request.user?.sub ?? `anonymous:${this.mac(request.ip ?? '')}`;
+    const requestHash = this.mac(`${request.method} ${request.originalUrl}\n${canonicalize(request.body ?? null) ?? ''}`);
     const slot = `${scope}\u0000${key}`;
-    // Wait out a duplicate in flight; it has stored its answer (or failed) by the time it settles.
+    // Wait out a duplicate in flight; it has kept its record (or failed) by the time it settles.
     for (let earlier = this.inFlight.get(slot); earlier; earlier = this.inFlight.get(slot)) await earlier;
-    const stored = await this.records.find(scope, key);
-    if (stored) {
-      if (stored.requestHash !== requestHash) {
-        throw new UnprocessableEntityException(
-          'This Idempotency-Key was already used for a different request; use a new key for a new request',
-        );
-      }
-      throw new StoredAnswerReplay(stored.status, stored.body);
+    const kept = await this.records.find(scope, key, new Date().toISOString());
+    if (kept && kept.requestHash !== requestHash) {
+      throw new UnprocessableEntityException('This Idempotency-Key was already used for a different request; use a new key for a new request');
     }
     let settle!: () => void;
     const running = new Promise<void>((resolve) => (settle = resolve));
@@ -83,6 +84,8 @@ export class IdempotencyKeys implements CanActivate {
       scope,
       key,
       requestHash,
+      repeat: kept !== undefined,
+      wrote: false,
       settle: () => {
         if (this.inFlight.get(slot) === running) this.inFlight.delete(slot);
         settle();
@@ -91,19 +94,32 @@ export class IdempotencyKeys implements CanActivate {
     return true;
   }
 
+  /** For the command context: this request's events are in the store. */
+  static wrote(request: object): void {
+    const keyed = (request as WithKey)[KEYED];
+    if (keyed) keyed.wrote = true;
+  }
+
   /**
-   * Fastify onSend: keeps a successful JSON answer of a keyed request (before it goes out). Other
-   * answers (the HTML page of a one-click unsubscribe) are not kept: a repeat runs again, which
-   * such routes take in their stride, rather than getting the page back labelled as JSON.
+   * Fastify onSend: marks a repeat, and keeps a first success that wrote something. A failure
+   * wrote nothing, so it keeps nothing and the key may be used again.
    */
-  readonly keepAnswer = async (request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> => {
+  readonly keepRequest = async (request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> => {
     const keyed = (request as WithKey)[KEYED];
     if (!keyed) return payload;
     try {
-      const json = /^application\/json\b/i.test(String(reply.getHeader('content-type') ?? ''));
-      if (json && reply.statusCode >= 200 && reply.statusCode < 300 && (typeof payload === 'string' || Buffer.isBuffer(payload))) {
-        const answer = { requestHash: keyed.requestHash, status: reply.statusCode, body: payload.toString() };
-        await this.records.keep(keyed.scope, keyed.key, answer, new Date().toISOString());
+      const succeeded = reply.statusCode >= 200 && reply.statusCode < 300;
+      if (succeeded && keyed.repeat) void reply.header('Idempotent-Replayed', 'true');
+      else if (succeeded && keyed.wrote) {
+        const at = Date.now();
+        await this.records.keep(
+          keyed.scope,
+          keyed.key,
+          { requestHash: keyed.requestHash, status: reply.statusCode },
+          new Date(at).toISOString(),
+          new Date(at + IDEMPOTENCY_TTL_MS).toISOString(),
+          IDEMPOTENCY_KEYS_PER_CALLER,
+        );
       }
     } finally {
       keyed.settle();
@@ -114,5 +130,9 @@ export class IdempotencyKeys implements CanActivate {
   /** For onResponse: whatever the answer was, duplicates waiting may go on. */
   release(request: FastifyRequest): void {
     (request as WithKey)[KEYED]?.settle();
+  }
+
+  private mac(text: string): string {
+    return createHmac('sha256', this.macKey).update(text).digest('base64url');
   }
 }

@@ -76,7 +76,10 @@ async function decideAndAppend<C, S, E extends DomainEvent>(
       current = revisionOf(history);
       lastPosition = history.at(-1)?.position ?? 0;
       const earlier = appliedBefore(history, context);
-      if (earlier) return { state, events: [], position: earlier.position, revision: current };
+      if (earlier) {
+        context.written?.();
+        return { state, events: [], position: earlier.position, revision: current };
+      }
     } else {
       ({ state, revision: current, position: lastPosition } = await folded.load(store, streamId, decider));
     }
@@ -92,6 +95,7 @@ async function decideAndAppend<C, S, E extends DomainEvent>(
     const expected: ExpectedRevision = current;
     try {
       const result = await store.append(streamId, toNewEvents(decided, context), expected);
+      context.written?.();
       for (const e of decided) state = decider.evolve(state, e);
       folded.remember(streamId, decider, { state, revision: result.nextExpectedRevision, position: result.position });
       return { state, events: decided, position: result.position, revision: result.nextExpectedRevision };

@@ -24,18 +24,20 @@ export class SubscribeDto {
   zones?: string[];
 }
 
-export class SubscriptionResponse {
-  @ApiProperty({ description: 'Subscription id (pseudonymous, stable for the address)' })
-  id: string;
+export class SubscriptionRequestResponse {
+  @ApiProperty({ enum: ['confirmation-sent'], description: 'The same answer whether or not the address is known' })
+  status: 'confirmation-sent';
+}
 
-  @ApiProperty({ type: [String], description: 'Zones now subscribed to; empty: every zone' })
-  zones: string[];
-
-  @ApiProperty({ enum: ['subscribed'] })
-  status: 'subscribed';
+export class ConfirmResponse {
+  @ApiProperty({ example: true })
+  confirmed: true;
 }
 
 export class UnsubscribeResponse {
   @ApiProperty({ example: true })
   unsubscribed: true;
+
+  @ApiProperty({ description: 'The link was from an earlier subscription: the one signed up for since carries on' })
+  laterSubscriptionContinues: boolean;
 }

@@ -1,19 +1,19 @@
 import { BadRequestException, Body, Controller, Get, Headers, HttpCode, NotFoundException, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Throttle, ThrottlerGuard } from '@nestjs/throttler';
 import type { FastifyReply } from 'fastify';
 import { CommandContext, Ctx, Public, ReadModels } from '@pz/platform';
-import { SubscribeToRoundAlertsCommand } from '../subscribe.handler';
-import { UnsubscribeFromRoundAlertsCommand } from '../unsubscribe.handler';
-import { UnsubscribeLinks } from '../unsubscribe-links';
+import { ConfirmSubscriptionCommand, RequestSubscriptionCommand, UnsubscribeCommand } from '../subscription-commands';
+import { LinkPurpose, SubscriptionLinks } from '../subscription-links';
 import { preferredType } from './accept';
-import { SubscribeDto, SubscriptionResponse, UnsubscribeResponse } from './subscribe.dto';
+import { linkPage, LinkPageKind } from './link-pages';
+import { ConfirmResponse, SubscribeDto, SubscriptionRequestResponse, UnsubscribeResponse } from './subscribe.dto';
 
 /** Per client IP and per route: enough for a person, too few to mass-subscribe addresses. */
 export const SUBSCRIBE_LIMIT = { limit: 10, ttl: 60_000 };
 /** Links are unguessable; this only keeps a flood of clicks from becoming a flood of reads. */
-const UNSUBSCRIBE_LIMIT = { limit: 60, ttl: 60_000 };
+const LINK_LIMIT = { limit: 60, ttl: 60_000 };
 
 @ApiTags('subscriptions')
 @Controller('subscriptions')
@@ -22,89 +22,102 @@ export class SubscriptionsController {
   constructor(
     private readonly commands: CommandBus,
     private readonly readModels: ReadModels,
-    private readonly links: UnsubscribeLinks,
+    private readonly links: SubscriptionLinks,
   ) {}
 
   @Post()
   @Public()
+  @HttpCode(202)
   @ApiOperation({
-    summary: 'Subscribe an email address to round-opening alerts (public)',
+    summary: 'Ask for round-opening alerts for an email address; they start once the person confirms from the email sent (public)',
     description:
-      'Subscribing again with the same address updates its zones. The answer is the same whether or not ' +
-      'the address was already subscribed. Limited to 10 requests a minute per client.',
+      'The answer is the same whether or not the address is known or already subscribed: nothing is revealed about anyone. ' +
+      'Asking again with other zones sends a new confirmation. Limited to 10 requests a minute per client.',
   })
-  @ApiCreatedResponse({ type: SubscriptionResponse })
-  async subscribe(@Body() body: SubscribeDto, @Ctx() ctx: CommandContext): Promise<SubscriptionResponse> {
-    const outcome = await this.commands.execute(new SubscribeToRoundAlertsCommand(body, ctx));
-    if (outcome.position !== null) await this.readModels.waitFor(outcome.position);
-    return { id: outcome.subscriptionId, zones: outcome.zones, status: 'subscribed' };
+  @ApiAcceptedResponse({ type: SubscriptionRequestResponse })
+  async subscribe(@Body() body: SubscribeDto, @Ctx() ctx: CommandContext): Promise<SubscriptionRequestResponse> {
+    const { position } = await this.commands.execute(new RequestSubscriptionCommand(body, ctx));
+    await this.readModels.waitFor(position);
+    return { status: 'confirmation-sent' };
+  }
+
+  @Get('confirm')
+  @Public()
+  @Throttle({ default: LINK_LIMIT })
+  @ApiOperation({ summary: 'The page the confirmation link opens: a button that confirms (mail scanners open every link) (public)' })
+  @ApiQuery({ name: 'token', required: true })
+  @ApiProduces('text/html')
+  confirmPage(@Query('token') token: string, @Res({ passthrough: true }) reply: FastifyReply): string {
+    return this.page(reply, 'confirm-ask', this.check(token, 'confirm') && token);
+  }
+
+  @Post('confirm')
+  @Public()
+  @HttpCode(200)
+  @Throttle({ default: LINK_LIMIT })
+  @ApiOperation({ summary: 'Confirm round alerts with the token from the email (public; the token is the proof)' })
+  @ApiQuery({ name: 'token', required: true })
+  @ApiProduces('application/json', 'text/html')
+  @ApiOkResponse({ type: ConfirmResponse })
+  async confirm(
+    @Query('token') token: string,
+    @Ctx() ctx: CommandContext,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ConfirmResponse | string> {
+    const link = this.check(token, 'confirm');
+    const { position } = await this.commands.execute(new ConfirmSubscriptionCommand({ subscriptionId: link.subscriptionId, requestId: link.ref }, ctx));
+    await this.readModels.waitFor(position);
+    return this.prefersHtml(accept) ? this.page(reply, 'confirmed') : { confirmed: true };
   }
 
   @Get('unsubscribe')
   @Public()
-  @Throttle({ default: UNSUBSCRIBE_LIMIT })
-  @ApiOperation({
-    summary: 'Unsubscribe through the link in an alert (public; the token is the proof)',
-    description: 'Answers HTML to a browser (Accept: text/html), JSON otherwise. Unsubscribing twice is fine.',
-  })
+  @Throttle({ default: LINK_LIMIT })
+  @ApiOperation({ summary: 'The page the unsubscribe link in an alert opens: a button that unsubscribes (public)' })
   @ApiQuery({ name: 'token', required: true })
-  @ApiProduces('application/json', 'text/html')
-  @ApiOkResponse({ type: UnsubscribeResponse })
-  unsubscribe(
-    @Query('token') token: string,
-    @Ctx() ctx: CommandContext,
-    @Headers('accept') accept: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<UnsubscribeResponse | string> {
-    return this.unsubscribeWith(token, ctx, accept, reply);
+  @ApiProduces('text/html')
+  unsubscribePage(@Query('token') token: string, @Res({ passthrough: true }) reply: FastifyReply): string {
+    return this.page(reply, 'unsubscribe-ask', this.check(token, 'unsubscribe') && token);
   }
 
-  /** RFC 8058 one-click unsubscribe (List-Unsubscribe-Post), which mail providers send as POST. */
+  /** RFC 8058 one-click unsubscribe (List-Unsubscribe-Post), which mail providers send as POST; and the page's button. */
   @Post('unsubscribe')
   @Public()
   @HttpCode(200)
-  @Throttle({ default: UNSUBSCRIBE_LIMIT })
-  @ApiOperation({ summary: 'One-click unsubscribe from a mail client, RFC 8058 (public; the token is the proof)' })
+  @Throttle({ default: LINK_LIMIT })
+  @ApiOperation({ summary: 'Unsubscribe with the token from an alert: the page button, or one-click from a mail client, RFC 8058 (public)' })
   @ApiQuery({ name: 'token', required: true })
+  @ApiProduces('application/json', 'text/html')
   @ApiOkResponse({ type: UnsubscribeResponse })
-  unsubscribeOneClick(
+  async unsubscribe(
     @Query('token') token: string,
     @Ctx() ctx: CommandContext,
     @Headers('accept') accept: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<UnsubscribeResponse | string> {
-    return this.unsubscribeWith(token, ctx, accept, reply);
+    const link = this.check(token, 'unsubscribe');
+    const { position, result } = await this.commands.execute(new UnsubscribeCommand({ subscriptionId: link.subscriptionId, epoch: link.ref }, ctx));
+    await this.readModels.waitFor(position);
+    if (this.prefersHtml(accept)) return this.page(reply, result === 'ended' ? 'unsubscribed' : 'unsubscribe-old-link');
+    return { unsubscribed: true, laterSubscriptionContinues: result === 'later' };
   }
 
-  private async unsubscribeWith(
-    token: string,
-    ctx: CommandContext,
-    accept: string | undefined,
-    reply: FastifyReply,
-  ): Promise<UnsubscribeResponse | string> {
-    // The token is a credential in a URL: keep it out of shared caches.
-    void reply.header('Cache-Control', 'no-store');
-    const check = this.links.verify(token);
-    if (!check.ok && check.reason === 'malformed') throw new BadRequestException('token is missing or malformed');
-    if (!check.ok) throw new NotFoundException('This unsubscribe link is not valid');
+  /** The link's token, checked: 400 when it is not shaped like one, 404 when it is not ours. */
+  private check(token: unknown, purpose: LinkPurpose) {
+    const link = this.links.verify(token);
+    if (!link.ok && link.reason === 'malformed') throw new BadRequestException('token is missing or malformed');
+    if (!link.ok || link.purpose !== purpose) throw new NotFoundException('This link is not valid');
+    return link;
+  }
 
-    const { position } = await this.commands.execute(new UnsubscribeFromRoundAlertsCommand(check.subscriptionId, ctx));
-    await this.readModels.waitFor(position);
-    if (preferredType(accept, ['application/json', 'text/html']) === 'text/html') {
-      void reply.type('text/html; charset=utf-8');
-      return UNSUBSCRIBED_PAGE;
-    }
-    return { unsubscribed: true };
+  private prefersHtml(accept: string | undefined): boolean {
+    return preferredType(accept, ['application/json', 'text/html']) === 'text/html';
+  }
+
+  private page(reply: FastifyReply, kind: LinkPageKind, token?: string | false): string {
+    // The token is a credential in a URL: keep it and the page out of shared caches.
+    void reply.header('Cache-Control', 'no-store').type('text/html; charset=utf-8');
+    return linkPage(kind, token || undefined);
   }
 }
-
-const UNSUBSCRIBED_PAGE = `<!doctype html>
-<html lang="en-GB">
-<head><meta charset="utf-8"><meta name="robots" content="noindex"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Unsubscribed - People Zones Grants</title></head>
-<body>
-<h1>You have been unsubscribed</h1>
-<p>You will get no more emails about People Zones grant rounds. You can subscribe again at any time.</p>
-</body>
-</html>
-`;
