@@ -195,17 +195,17 @@ const ROUTES: Record<string, RouteSpec> = {
     expect: staffOnly(200),
   },
 
-  // --- ranking: staff, and panel members of this round (others on the panel role: 403) ---
+  // --- ranking: staff and auditors (panel members score blind) ---
   'GET /rounds/{id}/ranking': {
     target: () => ({ path: `/rounds/${fx.openRound}/ranking` }),
     expect: {
       anonymous: 401,
       applicantOwnOrg: 403,
       applicantOtherOrg: 403,
-      panelOnRound: 200,
+      panelOnRound: 403,
       panelOffRound: 403,
       staff: 200,
-      auditor: 403,
+      auditor: 200,
     },
   },
 

@@ -20,6 +20,12 @@ export interface ApplicationDoc extends ApplicationDetails {
   id: string;
   /** Revision of the application's stream: the ETag clients send back in If-Match. */
   revision: number;
+  /**
+   * The revision as the applicant and the panel may know it: not moved by the panel's own steps
+   * (scores, conflicts), which would tell them that assessment activity happened. It equals
+   * `revision` while the application is a draft, the only stage If-Match guards.
+   */
+  sharedRevision: number;
   roundId: string;
   org: string;
   openedBy: string;
@@ -57,6 +63,9 @@ export type MonitoringReturn = Omit<Extract<ApplicationEvent, { type: 'Monitorin
 
 export const APPLICATIONS = 'applications';
 
+/** The panel's own steps: recorded in the application's stream, and known only to staff and auditors. */
+const PANEL_STEPS = new Set<ApplicationEvent['type']>(['ConflictOfInterestDeclared', 'ApplicationScored']);
+
 const TIMELINE_NAMES: Record<ApplicationEvent['type'], string> = {
   ApplicationDraftOpened: 'opened',
   ApplicationDraftEdited: 'edited',
@@ -75,7 +84,8 @@ const TIMELINE_NAMES: Record<ApplicationEvent['type'], string> = {
 
 export const applicationsProjection: Projection = {
   name: 'applications',
-  version: 2,
+  // 3: sharedRevision.
+  version: 3,
   collections: [APPLICATIONS],
   async apply(recorded: RecordedEvent, docs: DocumentStore) {
     if (!(recorded.type in TIMELINE_NAMES)) return;
@@ -88,6 +98,7 @@ export const applicationsProjection: Projection = {
       docs.put<ApplicationDoc>(APPLICATIONS, id, {
         id,
         revision: recorded.revision,
+        sharedRevision: recorded.revision,
         roundId: d.roundId,
         org: d.org,
         openedBy: d.openedBy,
@@ -131,6 +142,7 @@ function changed(doc: ApplicationDoc, event: ApplicationEvent, revision: number,
   const next: ApplicationDoc = {
     ...doc,
     revision,
+    sharedRevision: PANEL_STEPS.has(event.type) ? doc.sharedRevision : doc.sharedRevision + 1,
     timeline: [...doc.timeline, { type: TIMELINE_NAMES[event.type], at }],
     lastChangedAt: at,
   };

@@ -2,13 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { PersonalDataVault } from '@pz/people';
 import { AuthUser, ReadModels } from '@pz/platform';
 import { ROUNDS, RoundView } from '@pz/rounds';
-import { APPLICATIONS, ApplicationDoc, TimelineEntry } from './applications.projection';
+import { APPLICATIONS, ApplicationDoc, MemberScore, TimelineEntry } from './applications.projection';
 import { DueItem, ITEM_LABELS, RagRating } from './domain';
 
 /** Timeline entries an applicant sees about their own bid: not the panel's internal steps. */
 const APPLICANT_TIMELINE = new Set([
   'opened', 'edited', 'submitted', 'withdrawn', 'awarded', 'declined', 'check-in', 'monitoring-return', 'closed', 'rag-rated',
 ]);
+/** What a panel member sees of a bid's history: its assessment and decision, not its monitoring. */
+const PANEL_TIMELINE = new Set(['opened', 'edited', 'submitted', 'awarded', 'declined', 'closed']);
 
 export interface ApplicationView {
   id: string;
@@ -39,6 +41,8 @@ export interface ApplicationView {
   overdue?: NextDue[];
   schedule?: (DueItem & { filedAt: string | null })[];
   closedAt?: string;
+  /** For a panel member: their own scores (scoring is blind; others' are for staff and auditors). */
+  yourScores?: MemberScore;
   timeline: TimelineEntry[];
 }
 
@@ -48,6 +52,9 @@ export interface NextDue {
   label: string;
   dueAt: string;
 }
+
+const isInsider = (user: AuthUser) => user.roles.includes('staff') || user.roles.includes('auditor');
+const isOwnOrg = (user: AuthUser, doc: ApplicationDoc) => user.roles.includes('applicant') && user.org === doc.org;
 
 /** Earliest unfiled item, and those already past due, at `now`. */
 export function dueItems(doc: ApplicationDoc, now: string): { nextDue: NextDue | undefined; overdue: NextDue[] } {
@@ -82,16 +89,20 @@ export class ApplicationsQueries {
   }
 
   async canSee(user: AuthUser, doc: ApplicationDoc): Promise<boolean> {
-    if (user.roles.includes('staff') || user.roles.includes('auditor')) return true;
-    if (user.roles.includes('applicant') && user.org === doc.org) return true;
-    if (user.roles.includes('panel')) return this.panelMayReview(user.sub, doc);
+    if (isInsider(user)) return true;
+    if (isOwnOrg(user, doc)) return true;
+    if (user.roles.includes('panel')) return this.panelMayReview(user, doc);
     return false;
   }
 
-  async panelMayReview(member: string, doc: ApplicationDoc): Promise<boolean> {
+  /**
+   * A panel member reviews the bids sent in their rounds, unless they are conflicted: by
+   * declaring it, or by belonging to the organisation that applied.
+   */
+  async panelMayReview(member: Pick<AuthUser, 'sub' | 'org'>, doc: ApplicationDoc): Promise<boolean> {
     if (doc.status === 'draft' || doc.status === 'withdrawn') return false;
-    if (doc.conflicts.includes(member)) return false;
-    return (await this.round(doc.roundId))?.panel.includes(member) ?? false;
+    if (doc.conflicts.includes(member.sub) || (member.org !== undefined && member.org === doc.org)) return false;
+    return (await this.round(doc.roundId))?.panel.includes(member.sub) ?? false;
   }
 
   async visibleTo(user: AuthUser): Promise<ApplicationView[]> {
@@ -101,12 +112,20 @@ export class ApplicationsQueries {
     return Promise.all(visible.map((doc) => this.present(doc, user)));
   }
 
+  /**
+   * The application as this caller may see it. Staff and auditors see everything. The applicant's
+   * organisation sees its bid, its decision and its monitoring, but not the panel's steps nor a
+   * rating's reason a member of staff wrote. A panel member sees the bid, the decision and their
+   * own scores, but not the monitoring of a grant.
+   */
   async present(doc: ApplicationDoc, user: AuthUser, now = new Date().toISOString()): Promise<ApplicationView> {
-    const insider = user.roles.includes('staff') || user.roles.includes('auditor');
-    const ownOrg = user.roles.includes('applicant') && user.org === doc.org;
+    const insider = isInsider(user);
+    const ownOrg = isOwnOrg(user, doc);
+    const monitoringVisible = insider || ownOrg;
+    const timeline = insider ? doc.timeline : doc.timeline.filter((t) => (ownOrg ? APPLICANT_TIMELINE : PANEL_TIMELINE).has(t.type));
     const view: ApplicationView = {
       id: doc.id,
-      revision: doc.revision,
+      revision: insider ? doc.revision : doc.sharedRevision,
       roundId: doc.roundId,
       org: doc.org,
       title: doc.title,
@@ -121,7 +140,7 @@ export class ApplicationsQueries {
       partners: doc.partners,
       answers: doc.answers,
       submittedAt: doc.submittedAt,
-      timeline: insider ? doc.timeline : doc.timeline.filter((t) => APPLICANT_TIMELINE.has(t.type)),
+      timeline,
     };
     if ((insider || ownOrg) && doc.contact) view.contactEmail = await this.vault.reveal(doc.contact);
     if (doc.awardedPence !== null) {
@@ -131,17 +150,21 @@ export class ApplicationsQueries {
     }
     if (doc.feedback !== null && (insider || ownOrg)) view.feedback = doc.feedback;
     if (doc.decidedAt) view.decidedAt = doc.decidedAt;
-    if (doc.rag) {
-      view.rag = doc.rag;
-      view.ragReason = doc.ragReason ?? undefined;
+    if (monitoringVisible) {
+      if (doc.rag) {
+        view.rag = doc.rag;
+        // A rating's reason is the policy's plain words, or a note staff wrote for themselves.
+        if (insider || doc.ragBy === 'system') view.ragReason = doc.ragReason ?? undefined;
+      }
+      if (doc.status === 'awarded') {
+        const { nextDue, overdue } = dueItems(doc, now);
+        if (nextDue) view.nextDue = nextDue;
+        view.overdue = overdue;
+      }
+      if (doc.schedule.length > 0) view.schedule = doc.schedule.map((i) => ({ ...i, filedAt: doc.filed[i.key] ?? null }));
     }
-    if (doc.status === 'awarded') {
-      const { nextDue, overdue } = dueItems(doc, now);
-      if (nextDue) view.nextDue = nextDue;
-      view.overdue = overdue;
-    }
-    if (doc.schedule.length > 0) view.schedule = doc.schedule.map((i) => ({ ...i, filedAt: doc.filed[i.key] ?? null }));
     if (doc.closedAt) view.closedAt = doc.closedAt;
+    if (!insider && user.roles.includes('panel') && doc.scores[user.sub]) view.yourScores = doc.scores[user.sub];
     return view;
   }
 }

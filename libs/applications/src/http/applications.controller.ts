@@ -159,9 +159,14 @@ export class ApplicationsController {
   @Put('applications/:id/scores')
   @Roles('panel')
   @ApiOperation({ summary: 'Score every criterion 0-5; revisable until the decision; returns your weighted total (panel)' })
-  async score(@Param('id', ID) id: string, @Body() body: ScoresDto, @Ctx() ctx: CommandContext): Promise<{ applicationId: string; weightedTotal: number }> {
+  async score(
+    @Param('id', ID) id: string,
+    @Body() body: ScoresDto,
+    @Ctx() ctx: CommandContext,
+    @CurrentUser() user: AuthUser,
+  ): Promise<{ applicationId: string; weightedTotal: number }> {
     const { position, weightedTotal } = await this.commands.execute(
-      new ScoreApplicationCommand({ applicationId: id, member: ctx.actor.sub, scores: body.scores, comment: body.comment }, ctx),
+      new ScoreApplicationCommand({ applicationId: id, member: ctx.actor.sub, memberOrg: user.org, scores: body.scores, comment: body.comment }, ctx),
     );
     await this.readModels.waitFor(position);
     return { applicationId: id, weightedTotal };

@@ -8,7 +8,7 @@ import {
   NewEvent,
   revisionOf,
 } from '@pz/event-store';
-import { Conflict } from '../domain/errors';
+import { Conflict, NotFound } from '../domain/errors';
 import type { CommandContext } from '../domain/command-context';
 import { fold, type Decider, type DomainEvent } from '../domain/decider';
 import { FoldedStates } from './folded-states';
@@ -84,9 +84,14 @@ async function decideAndAppend<C, S, E extends DomainEvent>(
       ({ state, revision: current, position: lastPosition } = await folded.load(store, streamId, decider));
     }
     if (options.expectedRevision !== undefined && options.expectedRevision !== current) {
-      throw new Conflict(
-        `${streamId} has changed since revision ${String(options.expectedRevision)} (now ${String(current)}); reload and try again`,
-      );
+      // Whether the caller may know this stream at all is the decider's to say, and comes first:
+      // a stale revision on something they may not see is "not found", and names no revision.
+      try {
+        decider.decide(command, state);
+      } catch (error) {
+        if (error instanceof NotFound) throw error;
+      }
+      throw new Conflict('This has changed since you last loaded it; reload and try again');
     }
     const decided = decider.decide(command, state);
     if (decided.length === 0) {

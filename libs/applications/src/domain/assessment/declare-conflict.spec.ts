@@ -13,6 +13,7 @@ import {
   round,
   scored,
   submitted,
+  withdrawn,
 } from '../testing/application-fixtures';
 
 describe('application decider: DeclareConflict', () => {
@@ -38,6 +39,10 @@ describe('application decider: DeclareConflict', () => {
 
   it('a draft is invisible to the panel (NotFound)', () => {
     given(...aDraft()).when(declareConflict()).thenThrows(NotFound, `Application ${APP} not found`);
+  });
+
+  it('a withdrawn application is invisible to the panel (NotFound), as the list and the page show it', () => {
+    given(opened(), submitted(), withdrawn()).when(declareConflict()).thenThrows(NotFound, `Application ${APP} not found`);
   });
 
   it('requires a reason', () => {

@@ -1,8 +1,8 @@
-import { NotFound, Problems } from '@pz/platform/domain';
+import { Problems } from '@pz/platform/domain';
 import type { ApplicationEvent } from '../events';
 import type { RoundFacts } from '../round-facts';
-import { ExistingApplication, isAssessed } from '../state';
-import { assertOnPanel } from './panel';
+import type { ExistingApplication } from '../state';
+import { underPanelReview } from './panel';
 
 /** A panel member recuses themselves: from then on they can neither score it nor see its scores. */
 export interface DeclareConflict {
@@ -15,9 +15,8 @@ export interface DeclareConflict {
 }
 
 export function declareConflict(c: DeclareConflict, existing: ExistingApplication): ApplicationEvent[] {
-  assertOnPanel(c.member, c.round, c.applicationId);
-  if (existing.status === 'draft') throw new NotFound(`Application ${c.applicationId} not found`);
-  if (isAssessed(existing) && existing.conflicts.includes(c.member)) return [];
+  const application = underPanelReview(existing, c.member, c.round, c.applicationId);
+  if (application.conflicts.includes(c.member)) return [];
   new Problems().check(c.reason.trim().length > 0, 'reason must not be empty').throwIfAny();
   return [{ type: 'ConflictOfInterestDeclared', data: { applicationId: c.applicationId, member: c.member, reason: c.reason.trim() } }];
 }

@@ -13,6 +13,8 @@ import {
   GOOD_TOTAL,
   inStatus,
   opened,
+  ORG,
+  OTHER_ORG,
   round,
   scoreCmd,
   scored,
@@ -124,8 +126,18 @@ describe('application decider: ScoreApplication', () => {
   it.each([
     ['awarded', [opened(), submitted(), awarded()]],
     ['declined', [opened(), submitted(), declined()]],
-    ['withdrawn', [opened(), submitted(), withdrawn()]],
   ] as const)('refuses scores once the application is %s', (status, events) => {
     given(...events).when(scoreCmd()).thenThrows(Conflict, `Scores can change only until the decision; this application is ${status}`);
+  });
+
+  it('a withdrawn application is invisible to the panel (NotFound, as the list and the page show it)', () => {
+    given(opened(), submitted(), withdrawn()).when(scoreCmd()).thenThrows(NotFound, `Application ${APP} not found`);
+  });
+
+  it('refuses a member of the applicant organisation: conflicted without declaring it (Forbidden)', () => {
+    given(...aSubmitted())
+      .when(scoreCmd({ memberOrg: ORG }))
+      .thenThrows(Forbidden, /belong to the organisation that applied/);
+    given(...aSubmitted()).when(scoreCmd({ memberOrg: OTHER_ORG })).then([expect.objectContaining({ type: 'ApplicationScored' })]);
   });
 });

@@ -1,9 +1,9 @@
-import { Conflict, Forbidden, NotFound, Problems } from '@pz/platform/domain';
+import { Conflict, Forbidden, Problems } from '@pz/platform/domain';
 import type { Criterion } from '@pz/rounds/domain';
 import type { ApplicationEvent } from '../events';
 import type { RoundFacts } from '../round-facts';
 import { ExistingApplication, isAssessed } from '../state';
-import { assertOnPanel } from './panel';
+import { assertOnPanel, underPanelReview } from './panel';
 
 export const SCORE_MIN = 0;
 export const SCORE_MAX = 5;
@@ -16,6 +16,8 @@ export interface ScoreApplication {
   round: RoundFacts;
   scores: Record<string, number>;
   comment: string;
+  /** The organisation the member acts for, if any: a member of the applicant is conflicted without saying so. */
+  memberOrg?: string;
   now: string;
 }
 
@@ -29,9 +31,12 @@ export function scoreApplication(c: ScoreApplication, existing: ExistingApplicat
   if (isAssessed(existing) && existing.conflicts.includes(c.member)) {
     throw new Forbidden('You declared a conflict of interest on this application, so you cannot score it');
   }
-  if (existing.status === 'draft') throw new NotFound(`Application ${c.applicationId} not found`);
-  if (existing.status !== 'submitted') {
-    throw new Conflict(`Scores can change only until the decision; this application is ${existing.status}`);
+  if (c.memberOrg !== undefined && c.memberOrg === existing.org) {
+    throw new Forbidden('You belong to the organisation that applied, so you have a conflict of interest and cannot score it');
+  }
+  const application = underPanelReview(existing, c.member, c.round, c.applicationId);
+  if (application.status !== 'submitted') {
+    throw new Conflict(`Scores can change only until the decision; this application is ${application.status}`);
   }
   const problems = new Problems();
   const keys = c.round.criteria.map((k) => k.key);
