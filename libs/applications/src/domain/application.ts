@@ -7,7 +7,7 @@ import { EditDraft, editDraft } from './drafting/edit-draft';
 import { OpenDraft, openDraft } from './drafting/open-draft';
 import { SubmitApplication, submitApplication } from './drafting/submit-application';
 import { WithdrawApplication, withdrawApplication } from './drafting/withdraw-application';
-import type { ApplicationEvent } from './events';
+import { APPLICATION_EVENT_TYPES, type ApplicationEvent } from './events';
 import { EvaluateRag, evaluateRag } from './monitoring/evaluate-rag';
 import { FileCaseStudy, fileCaseStudy } from './monitoring/file-case-study';
 import { FileCheckIn, fileCheckIn } from './monitoring/file-check-in';
@@ -69,6 +69,11 @@ function decide(command: ApplicationCommand, state: ApplicationState): Applicati
   }
 }
 
-export const applicationDecider: Decider<ApplicationCommand, ApplicationState, ApplicationEvent> = { initialState, decide, evolve };
+export const applicationDecider: Decider<ApplicationCommand, ApplicationState, ApplicationEvent> = {
+  initialState,
+  decide,
+  evolve,
+  eventTypes: APPLICATION_EVENT_TYPES,
+};
 
 export const applicationStreamId = (id: string) => `application-${id}`;

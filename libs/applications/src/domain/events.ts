@@ -1,4 +1,4 @@
-import type { DomainEvent } from '@pz/platform/domain';
+import { eventTypesOf, type DomainEvent } from '@pz/platform/domain';
 import type { SealedValue } from '@pz/people/sealed-value';
 import type { ApplicationDetails } from './drafting/details';
 import type { DueItem, MonitoringPolicy, RagRating } from './monitoring/policy';
@@ -83,3 +83,20 @@ export type ApplicationEvent =
 export type ApplicationEventType = ApplicationEvent['type'];
 /** One event's payload, by type. */
 export type EventData<T extends ApplicationEventType> = Extract<ApplicationEvent, { type: T }>['data'];
+
+/** Every type the stream may hold, as this build knows them (the compiler insists on each). */
+export const APPLICATION_EVENT_TYPES = eventTypesOf<ApplicationEventType>({
+  ApplicationDraftOpened: true,
+  ApplicationDraftEdited: true,
+  ApplicationSubmitted: true,
+  ApplicationWithdrawn: true,
+  ConflictOfInterestDeclared: true,
+  ApplicationScored: true,
+  ApplicationAwarded: true,
+  ApplicationDeclined: true,
+  MonitoringScheduled: true,
+  FirstCheckInFiled: true,
+  MonitoringReturnFiled: true,
+  CaseStudyFiled: true,
+  GrantRagRated: true,
+});

@@ -3,7 +3,7 @@ import { Duration } from 'luxon';
 import { EVENT_STORE, EventStore, RecordedEvent, Subscription } from '@pz/event-store';
 import { APP_CONFIG, AppConfig } from '@pz/platform';
 import { fold } from '@pz/platform/domain';
-import { roundDecider, RoundEvent } from '@pz/rounds/domain';
+import { roundDecider } from '@pz/rounds/domain';
 import { PlanningPolicy, planJobs, RoundDates } from './job-plan';
 import { WorkQueue } from './work-queue';
 
@@ -75,7 +75,7 @@ export class JobPlanner implements OnApplicationBootstrap, BeforeApplicationShut
   /** The round's dates as they were just before this event. */
   private async roundBefore(event: RecordedEvent): Promise<RoundDates | undefined> {
     const history = (await this.store.readStream(event.streamId)).filter((e) => e.revision < event.revision);
-    const state = fold(roundDecider, history.map((e) => ({ type: e.type, data: e.data }) as RoundEvent));
+    const state = fold(roundDecider, history);
     return state.status === 'none' ? undefined : state.round;
   }
 }

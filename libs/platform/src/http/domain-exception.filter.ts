@@ -9,6 +9,7 @@ import {
 } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ConcurrencyError, DuplicateEventError, StoreUnavailableError } from '@pz/event-store';
+import { WrittenByNewerVersion } from '../domain/decider';
 import { DomainError } from '../domain/errors';
 
 const STATUS: Record<DomainError['kind'], number> = {
@@ -50,6 +51,10 @@ export class DomainExceptionFilter implements ExceptionFilter {
     if (exception instanceof Error && exception.name === 'PersonErasedError') {
       // The person asked to be forgotten: their details cannot be recorded again under that key.
       return [409, errorBody(409, 'This email address belongs to a person whose data has been erased; use another address')];
+    }
+    if (exception instanceof WrittenByNewerVersion) {
+      // Mid-deploy: this process is the older build. Retrying lands on a newer one, or waits for it.
+      return [503, errorBody(503, 'A newer version of the service wrote this record; retry shortly (nothing was recorded)')];
     }
     if (exception instanceof StoreUnavailableError) {
       logError(`Event store unavailable: ${exception.message}`);

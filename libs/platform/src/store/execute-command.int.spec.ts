@@ -22,11 +22,13 @@ const tally: Decider<{ n: number; expectTotal?: number }, { total: number; count
     return [{ type: 'Added', data: { n: command.n } }];
   },
   evolve: (state, event) => ({ total: state.total + event.data.n, count: state.count + 1 }),
+  eventTypes: new Set(['Added']),
 };
 /** Folds the same stream differently. */
-const counter: Pick<Decider<unknown, number, Added>, 'initialState' | 'evolve'> = {
+const counter: Pick<Decider<unknown, number, Added>, 'initialState' | 'evolve' | 'eventTypes'> = {
   initialState: () => 0,
   evolve: (count) => count + 1,
+  eventTypes: new Set(['Added']),
 };
 
 const context = (): CommandContext => ({

@@ -10,7 +10,7 @@ import {
 } from '@pz/event-store';
 import { Conflict, NotFound } from '../domain/errors';
 import type { CommandContext } from '../domain/command-context';
-import { fold, type Decider, type DomainEvent } from '../domain/decider';
+import { fold, type Decider, type DomainEvent, type Fold } from '../domain/decider';
 import { FoldedStates } from './folded-states';
 
 /** Namespace for event ids derived from an Idempotency-Key. */
@@ -72,7 +72,7 @@ async function decideAndAppend<C, S, E extends DomainEvent>(
       // A retry of a request whose events were stored before a crash: its answer is what it did
       // then. Finding them needs the whole stream, not only what was appended since the last fold.
       const history = await store.readStream(streamId);
-      state = fold(decider, history.map((e) => ({ type: e.type, data: e.data }) as E));
+      state = fold(decider, history);
       current = revisionOf(history);
       lastPosition = history.at(-1)?.position ?? 0;
       const earlier = appliedBefore(history, context);
@@ -161,7 +161,7 @@ export function toNewEvents(events: readonly DomainEvent[], context: CommandCont
 export async function loadAggregate<S, E extends DomainEvent>(
   store: EventStore,
   streamId: string,
-  decider: Pick<Decider<unknown, S, E>, 'initialState' | 'evolve'>,
+  decider: Fold<S, E>,
 ): Promise<{ state: S; revision: number | 'no_stream'; position: number }> {
   const { state, revision, position } = await FoldedStates.of(store).load(store, streamId, decider);
   return { state, revision, position };

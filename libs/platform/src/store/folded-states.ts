@@ -1,8 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { EventStore } from '@pz/event-store';
-import type { Decider, DomainEvent } from '../domain/decider';
-
-type Fold<S, E extends DomainEvent> = Pick<Decider<unknown, S, E>, 'initialState' | 'evolve'>;
+import { evolveKnown, type DomainEvent, type Fold } from '../domain/decider';
 
 export interface Folded<S> {
   state: S;
@@ -47,7 +45,7 @@ export class FoldedStates {
     if (cached && (tail[0]?.revision !== cached.revision || tail[0].position !== cached.position)) cached = undefined;
     tail = cached ? tail.slice(1) : await store.readStreamData(streamId);
     let state = cached ? cached.state : decider.initialState();
-    for (const e of tail) state = decider.evolve(state, { type: e.type, data: e.data } as E);
+    for (const e of tail) state = evolveKnown(decider, state, e);
     const last = tail.at(-1);
     const folded: Folded<S> = {
       state,

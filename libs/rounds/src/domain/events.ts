@@ -1,4 +1,4 @@
-import type { DomainEvent } from '@pz/platform/domain';
+import { eventTypesOf, type DomainEvent } from '@pz/platform/domain';
 import type { Criterion, RoundKind } from './calendar';
 
 export interface RoundScheduledData {
@@ -31,3 +31,13 @@ export type RoundEvent =
   | DomainEvent<'RoundPanelSet', { roundId: string; members: string[] }>
   | DomainEvent<'RoundFundsCommitted', { roundId: string; applicationId: string; amountPence: number }>
   | DomainEvent<'RoundFundsReleased', { roundId: string; applicationId: string; amountPence: number; reason: string }>;
+
+/** Every type the stream may hold, as this build knows them (the compiler insists on each). */
+export const ROUND_EVENT_TYPES = eventTypesOf<RoundEvent['type']>({
+  RoundScheduled: true,
+  RoundRescheduled: true,
+  RoundCancelled: true,
+  RoundPanelSet: true,
+  RoundFundsCommitted: true,
+  RoundFundsReleased: true,
+});

@@ -1,6 +1,6 @@
 import { Decider, unreachable } from '@pz/platform/domain';
 import { CommitRoundFunds, commitRoundFunds, ReleaseRoundFunds, releaseRoundFunds } from './budget';
-import type { RoundEvent } from './events';
+import { ROUND_EVENT_TYPES, type RoundEvent } from './events';
 import { SetRoundPanel, setRoundPanel } from './panel';
 import { CancelRound, cancelRound, RescheduleRound, rescheduleRound, ScheduleRound, scheduleRound } from './scheduling';
 import { evolve, existingRound, initialState, RoundState } from './state';
@@ -27,6 +27,6 @@ function decide(command: RoundCommand, state: RoundState): RoundEvent[] {
   }
 }
 
-export const roundDecider: Decider<RoundCommand, RoundState, RoundEvent> = { initialState, decide, evolve };
+export const roundDecider: Decider<RoundCommand, RoundState, RoundEvent> = { initialState, decide, evolve, eventTypes: ROUND_EVENT_TYPES };
 
 export const roundStreamId = (roundId: string) => `round-${roundId}`;

@@ -1,4 +1,4 @@
-import { Conflict, Decider, DomainEvent, InvalidCommand, NotFound, Problems, unreachable } from '@pz/platform/domain';
+import { Conflict, Decider, DomainEvent, eventTypesOf, InvalidCommand, NotFound, Problems, unreachable } from '@pz/platform/domain';
 import { isSealed, type SealedValue } from '@pz/people/sealed-value';
 
 /**
@@ -104,6 +104,13 @@ export type ConfirmRefusal = 'superseded' | 'unknown';
 
 export const subscriptionDecider: Decider<SubscriptionCommand, SubscriptionState, SubscriptionEvent> = {
   initialState: () => ({ status: 'none' }),
+  eventTypes: eventTypesOf<SubscriptionEvent['type']>({
+    SubscribedToRoundAlerts: true,
+    SubscriptionRequested: true,
+    SubscriptionConfirmed: true,
+    SubscriptionZonesChanged: true,
+    UnsubscribedFromRoundAlerts: true,
+  }),
 
   decide(command, state) {
     switch (command.type) {
