@@ -42,6 +42,22 @@ describe('GET /health and /docs', () => {
     expect(res.body).toEqual({ status: 'error', checks: { eventStore: 'error', redis: 'ok' } });
   });
 
+  it('starts while EventStoreDB does not answer, says error with a 503, and tells staff what planning waits for', async () => {
+    // Port 1 on loopback: nothing listens there, so every call to the event store is refused.
+    t = await startTestApp({ EVENT_STORE: 'esdb', ESDB_CONNECTION_STRING: 'esdb://127.0.0.1:1?tls=false' });
+    const res = await request(t.http).get('/health').expect(503);
+    expect(res.body).toEqual({ status: 'error', checks: { eventStore: 'error', redis: 'ok' } });
+    const staff = bearer(t.token({ role: 'staff', sub: 's' }));
+    let planner: { lastError: string | null } = { lastError: null };
+    for (let i = 0; i < 50 && !planner.lastError; i++) {
+      planner = (await request(t.http).get('/operations/health').set(staff).expect(503)).body.worker.planner;
+      if (!planner.lastError) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(planner.lastError).toMatch(/event store does not answer/);
+    // Public reads of the read models still answer.
+    await request(t.http).get('/zones').expect(200);
+  });
+
   it('serves the OpenAPI document with the round operations and their roles', async () => {
     t = await startTestApp();
     const res = await request(t.http).get('/docs/openapi.json').expect(200);

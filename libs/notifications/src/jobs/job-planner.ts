@@ -28,6 +28,10 @@ export class JobPlanner implements OnApplicationBootstrap, BeforeApplicationShut
   private subscription: Subscription | null = null;
   private position = 0;
   private lastError: string | null = null;
+  private starting: Promise<void> = Promise.resolve();
+  private stopping = false;
+  /** Cuts short the wait between attempts to reach the event store, on shutdown. */
+  private wake: () => void = () => undefined;
   private readonly policy: PlanningPolicy;
 
   constructor(
@@ -38,8 +42,35 @@ export class JobPlanner implements OnApplicationBootstrap, BeforeApplicationShut
     this.policy = planningPolicy(config);
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    this.position = (await this.store.loadCheckpoint(PLANNER_CHECKPOINT)) ?? 0;
+  /**
+   * Not awaited by start-up: an event store that does not answer yet (EventStoreDB still starting,
+   * or away) must not stop the service starting. Planning waits for it, saying so, and starts once
+   * it answers.
+   */
+  onApplicationBootstrap(): void {
+    this.starting = this.follow();
+  }
+
+  private async follow(): Promise<void> {
+    for (let attempt = 0; !this.stopping; attempt++) {
+      try {
+        this.position = (await this.store.loadCheckpoint(PLANNER_CHECKPOINT)) ?? 0;
+        break;
+      } catch (error) {
+        this.lastError = `the event store does not answer: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
+        const waitMs = Math.min(1000 * 2 ** attempt, 30_000);
+        this.logger.warn(`Job planning waits for the event store (retrying in ${waitMs / 1000} s): ${this.lastError}`);
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, waitMs);
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+    }
+    if (this.stopping) return;
+    this.lastError = null;
     this.subscription = this.store.subscribeToAll({
       after: this.position,
       batchSize: 200,
@@ -52,13 +83,17 @@ export class JobPlanner implements OnApplicationBootstrap, BeforeApplicationShut
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    this.wake();
+    await this.starting;
     await this.subscription?.stop();
     this.subscription = null;
   }
 
-  async status(): Promise<{ position: number; lag: number; lastError: string | null }> {
-    const head = await this.store.headPosition();
-    return { position: this.position, lag: Math.max(0, head - this.position), lastError: this.lastError };
+  /** Where planning stands; `lag` is null while the event store does not say where the log ends. */
+  async status(): Promise<{ position: number; lag: number | null; lastError: string | null }> {
+    const head = await this.store.headPosition().catch(() => null);
+    return { position: this.position, lag: head === null ? null : Math.max(0, head - this.position), lastError: this.lastError };
   }
 
   private async plan(events: RecordedEvent[]): Promise<void> {

@@ -68,6 +68,14 @@ describe('loadConfig', () => {
     ).toBe('esdb');
   });
 
+  it('refuses a connection string the EventStoreDB client cannot read, at configuration time, naming what it takes', () => {
+    for (const connection of ['kurrentdb://localhost:2113?tls=false', 'kdb://localhost:2113', 'http://localhost:2113', 'esdb://']) {
+      const problems = problemsOf({ AUTH_JWT_SECRET: SECRET, EVENT_STORE: 'esdb', ESDB_CONNECTION_STRING: connection }).join();
+      expect({ connection, problems }).toEqual({ connection, problems: expect.stringMatching(/ESDB_CONNECTION_STRING cannot be read by the EventStoreDB client.*esdb:\/\/ or esdb\+discover:\/\//) });
+    }
+    expect(loadConfig({ AUTH_JWT_SECRET: SECRET, EVENT_STORE: 'esdb', ESDB_CONNECTION_STRING: 'esdb+discover://cluster.example:2113' }).eventStore).toBe('esdb');
+  });
+
   it('accepts shrunk durations for tests and demos', () => {
     expect(loadConfig({ AUTH_JWT_SECRET: SECRET, RAG_AMBER_AFTER: 'PT2S' }).ragAmberAfter).toBe('PT2S');
   });

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Duration } from 'luxon';
+import { esdbConnectionProblem } from '@pz/event-store/esdb/esdb-connection';
 
 /**
  * The service's configuration, read once from the environment and validated as a whole:
@@ -83,8 +84,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const esdb = nonEmpty(env.ESDB_CONNECTION_STRING);
   if (eventStore === 'esdb') {
     if (!esdb) problems.push('ESDB_CONNECTION_STRING is required when EVENT_STORE=esdb');
-    else if (!/^(esdb|kurrentdb|kdb)(\+discover)?:\/\//.test(esdb)) {
-      problems.push('ESDB_CONNECTION_STRING must start with esdb:// (e.g. esdb://localhost:2113?tls=false)');
+    else {
+      const problem = esdbConnectionProblem(esdb);
+      if (problem) problems.push(problem);
     }
   }
 
