@@ -122,7 +122,7 @@ export class GrantHistory {
       maxAwardPence: 1_000_000,
       criteria: [...DEFAULT_CRITERIA],
       knownZones: ZONES,
-      alertLeadMs: 28 * DAY,
+      alertLead: 'P28D',
     });
     roundCommand(scheduledAt + 2 * HOUR, { type: 'SetRoundPanel', roundId, now: new Date(scheduledAt + 2 * HOUR).toISOString(), members: panel });
     // The round was just scheduled and is never cancelled here.

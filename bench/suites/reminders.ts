@@ -58,7 +58,7 @@ async function seed(path: string, secret: string, awardAt: number): Promise<void
     type: 'ScheduleRound', roundId, now: new Date(opensAt - 40 * DAY).toISOString(), name: 'Reminder benchmark round',
     financialYear: financialYearOf(opensAt), kind: 'standard',
     zones: ['bell-foundry'], themes: ['Pride of Place'], opensAt: new Date(opensAt).toISOString(), closesAt: new Date(closesAt).toISOString(),
-    budgetPence: GRANTS * 100_000, criteria: [...DEFAULT_CRITERIA], knownZones: ['bell-foundry'], alertLeadMs: 28 * DAY,
+    budgetPence: GRANTS * 100_000, criteria: [...DEFAULT_CRITERIA], knownZones: ['bell-foundry'], alertLead: 'P28D',
   });
   // Scheduled just above and never cancelled.
   const onCalendar = () => round as OnCalendar;

@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { Duration } from 'luxon';
 import { EVENT_STORE, EventStore } from '@pz/event-store';
 import { APP_CONFIG, AppConfig, CommandContext, CommandInput, executeCommand, UseCaseCommand } from '@pz/platform';
 import { CancelRound, RescheduleRound, RoundCommand, roundDecider, roundStreamId, ScheduleRound, SetRoundPanel } from './domain';
@@ -22,8 +21,8 @@ export class RoundStreams {
   ) {}
 
   /** ROUND_ALERT_LEAD, read at the moment of the decision. */
-  get alertLeadMs(): number {
-    return Duration.fromISO(this.config.roundAlertLead).toMillis();
+  get alertLead(): string {
+    return this.config.roundAlertLead;
   }
 
   async execute(command: RoundCommand, context: CommandContext): Promise<RoundChanged> {
@@ -32,7 +31,7 @@ export class RoundStreams {
   }
 }
 
-export class ScheduleRoundCommand extends UseCaseCommand<CommandInput<ScheduleRound, 'knownZones' | 'alertLeadMs'>, RoundChanged> {}
+export class ScheduleRoundCommand extends UseCaseCommand<CommandInput<ScheduleRound, 'knownZones' | 'alertLead'>, RoundChanged> {}
 
 @CommandHandler(ScheduleRoundCommand)
 export class ScheduleRoundHandler implements ICommandHandler<ScheduleRoundCommand, RoundChanged> {
@@ -41,20 +40,20 @@ export class ScheduleRoundHandler implements ICommandHandler<ScheduleRoundComman
   execute({ input, context }: ScheduleRoundCommand): Promise<RoundChanged> {
     const { rounds } = this;
     return rounds.execute(
-      { type: 'ScheduleRound', ...input, knownZones: rounds.zones.ids(), alertLeadMs: rounds.alertLeadMs, now: context.now },
+      { type: 'ScheduleRound', ...input, knownZones: rounds.zones.ids(), alertLead: rounds.alertLead, now: context.now },
       context,
     );
   }
 }
 
-export class RescheduleRoundCommand extends UseCaseCommand<CommandInput<RescheduleRound, 'alertLeadMs'>, RoundChanged> {}
+export class RescheduleRoundCommand extends UseCaseCommand<CommandInput<RescheduleRound, 'alertLead'>, RoundChanged> {}
 
 @CommandHandler(RescheduleRoundCommand)
 export class RescheduleRoundHandler implements ICommandHandler<RescheduleRoundCommand, RoundChanged> {
   constructor(private readonly rounds: RoundStreams) {}
 
   execute({ input, context }: RescheduleRoundCommand): Promise<RoundChanged> {
-    return this.rounds.execute({ type: 'RescheduleRound', ...input, alertLeadMs: this.rounds.alertLeadMs, now: context.now }, context);
+    return this.rounds.execute({ type: 'RescheduleRound', ...input, alertLead: this.rounds.alertLead, now: context.now }, context);
   }
 }
 

@@ -1,5 +1,4 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
-import { Duration } from 'luxon';
 import { EVENT_STORE, EventStore, RecordedEvent, Subscription } from '@pz/event-store';
 import { APP_CONFIG, AppConfig } from '@pz/platform';
 import { fold } from '@pz/platform/domain';
@@ -11,8 +10,7 @@ export const PLANNER_CHECKPOINT = 'job-planner';
 
 export function planningPolicy(config: AppConfig): PlanningPolicy {
   return {
-    roundAlertLeadMs: Duration.fromISO(config.roundAlertLead).toMillis(),
-    reminderLeadMs: Duration.fromISO(config.reminderLead).toMillis(),
+    reminderLead: config.reminderLead,
     rag: { amberAfter: config.ragAmberAfter, redAfter: config.ragRedAfter },
   };
 }

@@ -1,11 +1,12 @@
 import { DateTime } from 'luxon';
+import { SERVICE_ZONE } from '@pz/platform/domain';
 
 /**
  * Dates in emails are read by people in Leicestershire, so they are written the GOV.UK way in
  * UK time whatever the server's zone: "Monday 1 June 2026, 9:00am". Events keep UTC; only the
  * words change here, and a round that opens at 08:00Z in June correctly reads 9:00am.
  */
-export const UK_ZONE = 'Europe/London';
+export const UK_ZONE = SERVICE_ZONE;
 
 /** An instant with an explicit offset: a zone-less time would silently mean the server's zone. */
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;

@@ -3,3 +3,4 @@ export * from './decider';
 export * from './errors';
 export * from './command-context';
 export * from './limits';
+export * from './uk-time';

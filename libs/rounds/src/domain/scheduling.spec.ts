@@ -7,7 +7,6 @@ import {
   ANNOUNCE_AT,
   BEFORE_OPEN,
   CLOSES_AT,
-  DAY,
   OPENS_AT,
   WHILE_OPEN,
   cancel,
@@ -23,6 +22,15 @@ import {
 } from './testing/round-fixtures';
 
 describe('round decider: ScheduleRound', () => {
+  it('announces ROUND_ALERT_LEAD before opening on the clock on the wall, across the change to summer time', () => {
+    // Opens 9am BST on 20 April 2025; four weeks before is 9am GMT on 23 March, not 8am.
+    const [event] = roundDecider.decide(
+      schedule({ financialYear: '2025-26', opensAt: '2025-04-20T08:00:00Z', closesAt: '2025-05-20T16:00:00Z', now: '2025-01-10T00:00:00.000Z' }),
+      roundDecider.initialState(),
+    );
+    expect(event.data).toMatchObject({ opensAt: '2025-04-20T08:00:00.000Z', announceAt: '2025-03-23T09:00:00.000Z' });
+  });
+
   it('given no round, schedules one with the default criteria and the announcement 4 weeks ahead', () => {
     const [event] = roundDecider.decide(schedule(), roundDecider.initialState());
     expect(event.type).toBe('RoundScheduled');
@@ -95,7 +103,7 @@ describe('round decider: RescheduleRound', () => {
 
   it('before opening, recomputes the announcement with the alert lead given now (14 days)', () => {
     given(scheduled())
-      .when(reschedule({ closesAt: '2024-07-06T17:00:00Z', alertLeadMs: 14 * DAY }))
+      .when(reschedule({ closesAt: '2024-07-06T17:00:00Z', alertLead: 'P14D' }))
       .then([
         {
           type: 'RoundRescheduled',
@@ -112,7 +120,7 @@ describe('round decider: RescheduleRound', () => {
 
   it('a no-change reschedule yields no events (times compared as instants, not spellings)', () => {
     given(scheduled()).when(reschedule({ opensAt: '2024-06-01T09:00:00Z', closesAt: '2024-06-29T18:00:00+01:00' })).then([]);
-    given(scheduled()).when(reschedule({ opensAt: OPENS_AT, alertLeadMs: 7 * DAY })).then([]);
+    given(scheduled()).when(reschedule({ opensAt: OPENS_AT, alertLead: 'P7D' })).then([]);
   });
 
   it('needs at least one of opensAt and closesAt', () => {
@@ -143,7 +151,7 @@ describe('round decider: RescheduleRound', () => {
 
   it('while open, extends the close and keeps the announcement already made', () => {
     given(scheduled())
-      .when(reschedule({ now: WHILE_OPEN, closesAt: '2024-07-06T17:00:00Z', alertLeadMs: 7 * DAY }))
+      .when(reschedule({ now: WHILE_OPEN, closesAt: '2024-07-06T17:00:00Z', alertLead: 'P7D' }))
       .then([{ type: 'RoundRescheduled', data: { roundId: 'r1', opensAt: OPENS_AT, closesAt: '2024-07-06T17:00:00.000Z', announceAt: ANNOUNCE_AT } }]);
   });
 

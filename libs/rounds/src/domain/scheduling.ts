@@ -1,4 +1,4 @@
-import { Conflict, Problems } from '@pz/platform/domain';
+import { Conflict, minusDuration, Problems } from '@pz/platform/domain';
 import { Criterion, DEFAULT_CRITERIA, financialYearBounds, RoundKind, roundStatusAt } from './calendar';
 import type { RoundEvent } from './events';
 import type { ExistingRound, RoundState } from './state';
@@ -19,8 +19,8 @@ export interface ScheduleRound {
   criteria?: Criterion[];
   /** Zones that exist now (zones are data). */
   knownZones: readonly string[];
-  /** How long before opening subscribers are alerted (ROUND_ALERT_LEAD), in ms. */
-  alertLeadMs: number;
+  /** How long before opening subscribers are alerted (ROUND_ALERT_LEAD, ISO 8601, in UK time). */
+  alertLead: string;
   now: string;
 }
 
@@ -30,7 +30,7 @@ export interface RescheduleRound {
   roundId: string;
   opensAt?: string;
   closesAt?: string;
-  alertLeadMs: number;
+  alertLead: string;
   now: string;
 }
 
@@ -77,7 +77,7 @@ export function scheduleRound(c: ScheduleRound, state: RoundState): RoundEvent[]
         kind: c.kind,
         zones: [...c.zones],
         themes: [...c.themes],
-        announceAt: new Date(opens - c.alertLeadMs).toISOString(),
+        announceAt: minusDuration(new Date(opens).toISOString(), c.alertLead),
         opensAt: new Date(opens).toISOString(),
         closesAt: new Date(closes).toISOString(),
         budgetPence: c.budgetPence,
@@ -130,7 +130,7 @@ export function rescheduleRound(c: RescheduleRound, state: ExistingRound): Round
   const next = {
     opensAt: new Date(opens).toISOString(),
     closesAt: new Date(closes).toISOString(),
-    announceAt: status === 'open' ? round.announceAt : new Date(opens - c.alertLeadMs).toISOString(),
+    announceAt: status === 'open' ? round.announceAt : minusDuration(new Date(opens).toISOString(), c.alertLead),
   };
   if (next.opensAt === round.opensAt && next.closesAt === round.closesAt) return [];
   return [{ type: 'RoundRescheduled', data: { roundId: round.roundId, ...next } }];

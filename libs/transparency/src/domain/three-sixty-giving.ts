@@ -1,5 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import { DateTime } from 'luxon';
+import { SERVICE_ZONE } from '@pz/platform/domain';
 import type { ApplicationDoc } from '@pz/applications';
 
 /**
@@ -13,7 +14,7 @@ import type { ApplicationDoc } from '@pz/applications';
 export const STANDARD_VERSION = '1.4';
 /** The OPCC is a public body: its open data is published under the Open Government Licence. */
 export const DATA_LICENSE = 'https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/';
-const UK_ZONE = 'Europe/London';
+const UK_ZONE = SERVICE_ZONE;
 
 export type PublishableApplication = Pick<
   ApplicationDoc,

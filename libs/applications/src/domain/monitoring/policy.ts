@@ -1,4 +1,5 @@
 import { DateTime, Duration } from 'luxon';
+import { endOfUkDay, plusDuration, SERVICE_ZONE } from '@pz/platform/domain';
 
 /**
  * Post-award monitoring, as the funder redesigned it after listening to grantees: a first-month
@@ -34,22 +35,28 @@ export const ITEM_LABELS: Record<MonitoringKind, string> = {
   'case-study': 'end-of-project case study',
 };
 
+/**
+ * The grant's monitoring, fixed at the award: a check-in FIRST_CHECKIN_AFTER after it, a return
+ * every MONITORING_INTERVAL while the project runs, and the case study at the end of the project's
+ * last day. Calendar-aware in UK time. Nothing falls due before the check-in: a project that
+ * ended early has its case study due with the check-in, never on the day of the award.
+ */
 export function monitoringSchedule(awardedAt: string, projectEnd: string, policy: MonitoringPolicy): DueItem[] {
-  const start = DateTime.fromISO(awardedAt, { zone: 'utc' });
-  const end = DateTime.fromISO(`${projectEnd}T23:59:59.999`, { zone: 'utc' });
+  const start = DateTime.fromISO(awardedAt, { zone: SERVICE_ZONE });
+  const end = DateTime.fromISO(endOfUkDay(projectEnd), { zone: SERVICE_ZONE });
   const interval = Duration.fromISO(policy.monitoringInterval);
-  const items: DueItem[] = [
-    { key: 'check-in', kind: 'check-in', dueAt: start.plus(Duration.fromISO(policy.firstCheckinAfter)).toISO()! },
-  ];
+  const checkIn = start.plus(Duration.fromISO(policy.firstCheckinAfter));
+  const items: DueItem[] = [{ key: 'check-in', kind: 'check-in', dueAt: checkIn.toUTC().toISO()! }];
   for (let k = 1; k <= MAX_RETURNS; k++) {
     // Multiply the duration, not add it k times, so month arithmetic does not drift (31 Jan + 1 month...).
     const due = start.plus(interval.mapUnits((x) => x * k));
     if (due >= end) break;
-    items.push({ key: `return-${k}`, kind: 'return', dueAt: due.toISO()! });
+    if (due < checkIn) continue;
+    items.push({ key: `return-${k}`, kind: 'return', dueAt: due.toUTC().toISO()! });
   }
   // The latest item, not the last pushed: a check-in can fall after the first return (FIRST_CHECKIN_AFTER > MONITORING_INTERVAL).
-  const lastDue = DateTime.max(...items.map((i) => DateTime.fromISO(i.dueAt, { zone: 'utc' })))!;
-  items.push({ key: 'case-study', kind: 'case-study', dueAt: (end > lastDue ? end : lastDue).toISO()! });
+  const lastDue = DateTime.max(...items.map((i) => DateTime.fromISO(i.dueAt)))!;
+  items.push({ key: 'case-study', kind: 'case-study', dueAt: (end > lastDue ? end : lastDue).toUTC().toISO()! });
   return items;
 }
 
@@ -72,17 +79,16 @@ export interface RagVerdict {
  */
 export function ragVerdict(inputs: RagInputs, now: string, policy: RagPolicy): RagVerdict {
   const t = Date.parse(now);
-  const amberMs = Duration.fromISO(policy.amberAfter).toMillis();
-  const redMs = Duration.fromISO(policy.redAfter).toMillis();
   const overdue = inputs.schedule
     .filter((i) => !inputs.filed.includes(i.key))
-    .map((i) => ({ item: i, late: t - Date.parse(i.dueAt) }))
+    .map((i) => ({ item: i, late: t - Date.parse(i.dueAt), ...ragCheckpoints(i, policy) }))
     .filter((o) => o.late > 0)
     .sort((a, b) => b.late - a.late);
-  const missed = overdue.filter((o) => o.late > amberMs);
+  // Past a threshold: the first instant after the due time plus the duration, in UK time.
+  const missed = overdue.filter((o) => t >= Date.parse(o.amberAt));
   const worst = overdue[0];
 
-  if (worst && worst.late > redMs) {
+  if (worst && t >= Date.parse(worst.redAt)) {
     return { rating: 'red', reason: `The ${ITEM_LABELS[worst.item.kind]} due ${day(worst.item.dueAt)} is more than ${human(policy.redAfter)} overdue` };
   }
   if (missed.length >= 2) {
@@ -100,12 +106,12 @@ export function ragVerdict(inputs: RagInputs, now: string, policy: RagPolicy): R
   return { rating: 'green', reason: 'Monitoring is up to date' };
 }
 
-/** The moments at which the verdict for an item can change: when Amber and Red thresholds pass. */
+/** The moments at which the verdict for an item can change: just past Amber's and Red's thresholds, in UK time. */
 export function ragCheckpoints(item: DueItem, policy: RagPolicy): { amberAt: string; redAt: string } {
-  const due = Date.parse(item.dueAt);
+  const justPast = (iso: string) => new Date(Date.parse(iso) + 1).toISOString();
   return {
-    amberAt: new Date(due + Duration.fromISO(policy.amberAfter).toMillis() + 1).toISOString(),
-    redAt: new Date(due + Duration.fromISO(policy.redAfter).toMillis() + 1).toISOString(),
+    amberAt: justPast(plusDuration(item.dueAt, policy.amberAfter)),
+    redAt: justPast(plusDuration(item.dueAt, policy.redAfter)),
   };
 }
 

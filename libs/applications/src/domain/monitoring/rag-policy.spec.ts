@@ -170,6 +170,19 @@ describe('ragVerdict', () => {
 
 // ---- checkpoints -----------------------------------------------------------------------------
 
+describe('RAG thresholds on the UK calendar', () => {
+  // Due 9am GMT on Thursday 27 March 2025; summer time begins on the Sunday between.
+  const DUE_BEFORE_BST: DueItem = { key: 'return-1', kind: 'return', dueAt: '2025-03-27T09:00:00.000Z' };
+  const policy: RagPolicy = { amberAfter: 'P7D', redAfter: 'P28D' };
+
+  it('passes "7 days overdue" at 9am in the UK a week later, which is 8am UTC under summer time', () => {
+    const rag = (now: string) => ragVerdict({ schedule: [DUE_BEFORE_BST], filed: [], latestReturnOnTrack: null }, now, policy).rating;
+    expect(rag('2025-04-03T07:59:59.999Z')).toBe('green');
+    expect(rag('2025-04-03T08:30:00.000Z')).toBe('amber');
+    expect(ragCheckpoints(DUE_BEFORE_BST, policy)).toEqual({ amberAt: '2025-04-03T08:00:00.001Z', redAt: '2025-04-24T08:00:00.001Z' });
+  });
+});
+
 describe('ragCheckpoints', () => {
   it('are the first instants past amberAfter and redAfter', () => {
     expect(ragCheckpoints(CHECK_IN, DEFAULT_RAG)).toEqual({

@@ -23,13 +23,14 @@ export const RAG: RagPolicy = { amberAfter: 'P7D', redAfter: 'P28D' };
 
 export const CHECK_IN_DUE = '2024-08-15T10:30:00.000Z';
 export const RETURN_1_DUE = '2024-10-15T10:30:00.000Z';
+/** What the award makes of the default policy, in UK time (11:30 in the UK: 11:30 UTC in winter). */
 export const SCHEDULE: DueItem[] = [
   { key: 'check-in', kind: 'check-in', dueAt: CHECK_IN_DUE },
   { key: 'return-1', kind: 'return', dueAt: RETURN_1_DUE },
-  { key: 'return-2', kind: 'return', dueAt: '2025-01-15T10:30:00.000Z' },
+  { key: 'return-2', kind: 'return', dueAt: '2025-01-15T11:30:00.000Z' },
   { key: 'return-3', kind: 'return', dueAt: '2025-04-15T10:30:00.000Z' },
   { key: 'return-4', kind: 'return', dueAt: '2025-07-15T10:30:00.000Z' },
-  { key: 'case-study', kind: 'case-study', dueAt: '2025-08-31T23:59:59.999Z' },
+  { key: 'case-study', kind: 'case-study', dueAt: '2025-08-31T22:59:59.999Z' },
 ];
 
 export const DAY = 86_400_000;

@@ -27,7 +27,7 @@ export function schedule(overrides: Partial<ScheduleRound> = {}): ScheduleRound 
     closesAt: '2024-06-29T17:00:00Z',
     budgetPence: 4_000_000,
     knownZones: ['bell-foundry', 'new-parks'],
-    alertLeadMs: 28 * DAY,
+    alertLead: 'P28D',
     ...overrides,
   };
 }
@@ -42,7 +42,7 @@ export const ANNOUNCE_AT = '2024-05-04T09:00:00.000Z';
 export const BEFORE_OPEN = '2024-05-10T12:00:00.000Z';
 export const WHILE_OPEN = '2024-06-10T12:00:00.000Z';
 export const AFTER_CLOSE = '2024-07-15T10:30:00.000Z';
-export const LEAD = 28 * DAY;
+export const LEAD = 'P28D';
 
 export const scheduled = (overrides: Partial<RoundScheduledData> = {}): RoundEvent => ({
   type: 'RoundScheduled',
@@ -74,7 +74,7 @@ export const released = (applicationId: string, amountPence: number): RoundEvent
   data: { roundId: 'r1', applicationId, amountPence, reason: 'application declined' },
 });
 
-export const reschedule = (o: Partial<RescheduleRound> = {}): RescheduleRound => ({ type: 'RescheduleRound', roundId: 'r1', now: BEFORE_OPEN, alertLeadMs: LEAD, ...o });
+export const reschedule = (o: Partial<RescheduleRound> = {}): RescheduleRound => ({ type: 'RescheduleRound', roundId: 'r1', now: BEFORE_OPEN, alertLead: LEAD, ...o });
 export const cancel = (o: Partial<CancelRound> = {}): CancelRound => ({ type: 'CancelRound', roundId: 'r1', now: BEFORE_OPEN, reason: '  Budget withdrawn  ', ...o });
 export const setPanel = (members: string[], o: Partial<SetRoundPanel> = {}): SetRoundPanel => ({ type: 'SetRoundPanel', roundId: 'r1', now: BEFORE_OPEN, members, ...o });
 export const commit = (applicationId: string, amountPence: number, o: Partial<CommitRoundFunds> = {}): CommitRoundFunds => ({
