@@ -277,6 +277,13 @@ const ROUTES: Record<string, RouteSpec> = {
     target: (c) => ({ path: `/applications/${fx.perCaller[c].grantForRag}/rag`, body: { rating: 'amber', reason: 'Steering group raised a concern' } }),
     expect: staffOnly(200),
   },
+  'POST /applications/{id}/project-dates': {
+    target: (c) => ({
+      path: `/applications/${fx.perCaller[c].grantForRag}/project-dates`,
+      body: { projectStart: '2024-10-01', projectEnd: '2027-09-30', reason: 'The hall opens a month late' },
+    }),
+    expect: staffOnly(200),
+  },
   'GET /monitoring/rag': { target: () => ({ path: '/monitoring/rag' }), expect: staffOnly(200) },
 
   // --- reports: staff and auditors ---

@@ -325,6 +325,15 @@ const ROUTES: WriteRoute[] = [
   },
   {
     method: 'post',
+    route: 'POST /applications/{id}/project-dates',
+    path: () => `/applications/${fx.grantForRag}/project-dates`,
+    token: () => tokens.staff,
+    valid: () => ({ projectStart: '2024-10-01', projectEnd: '2027-09-30', reason: 'The hall opens a month late' }),
+    fields: { projectStart: date(), projectEnd: date(), reason: text() },
+    okStatus: 200,
+  },
+  {
+    method: 'post',
     route: 'POST /applications/{id}/check-in',
     path: () => `/applications/${fx.grantForCheckIn}/check-in`,
     token: () => tokens.applicant,

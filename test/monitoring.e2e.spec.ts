@@ -65,6 +65,29 @@ describe('Post-award monitoring over HTTP', () => {
     expect(filed.body.rag).toBe('red');
   });
 
+  it('lets staff move the project dates with a reason; what is still to file moves with them, the grantee sees why', async () => {
+    const before = (await request(t.http).get(`/applications/${grantId}`).set(bearer(grantee)).expect(200)).body;
+    const moved = await request(t.http)
+      .post(`/applications/${grantId}/project-dates`)
+      .set(bearer(staff))
+      .send({ projectStart: before.projectStart, projectEnd: '2028-03-31', reason: 'The group asked for three more months' })
+      .expect(200);
+    expect(moved.body.projectEnd).toBe('2028-03-31');
+    // 31 March 2028 is after the clocks go forward: the end of that day in UK time is 22:59:59.999 UTC.
+    expect(moved.body.schedule.at(-1)).toMatchObject({ kind: 'case-study', dueAt: '2028-03-31T22:59:59.999Z' });
+    expect(moved.body.schedule.length).toBeGreaterThan(before.schedule.length);
+    expect(moved.body.schedule.slice(0, before.schedule.length - 1)).toEqual(before.schedule.slice(0, -1));
+
+    const seen = (await request(t.http).get(`/applications/${grantId}`).set(bearer(grantee)).expect(200)).body;
+    expect(seen.timeline.at(-1)).toMatchObject({ type: 'dates-changed' });
+    await request(t.http)
+      .post(`/applications/${grantId}/project-dates`)
+      .set(bearer(staff))
+      .send({ projectStart: '2028-01-01', projectEnd: '2027-01-01', reason: ' ' })
+      .expect(400)
+      .expect((res) => expect(JSON.stringify(res.body)).toMatch(/reason/));
+  });
+
   it('closes the grant with the case study', async () => {
     const closed = await request(t.http)
       .post(`/applications/${grantId}/case-study`)

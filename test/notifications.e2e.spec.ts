@@ -242,9 +242,11 @@ describe('Scheduled alerts, reminders and RAG email (real Redis, real SMTP)', ()
     const { WorkQueue } = await import('@pz/notifications');
     const queue = t.app.get(WorkQueue, { strict: false }).queue;
     // Wait until the planner has queued the reminder, then lose it as a flushed Redis would.
-    for (let i = 0; i < 100 && !(await queue.getJob(`reminder.${id}.check-in`)); i++) await new Promise((r) => setTimeout(r, 50));
-    await queue.remove(`reminder.${id}.check-in`);
-    expect(await queue.getJob(`reminder.${id}.check-in`)).toBeUndefined();
+    const plannedReminder = async () => (await queue.getJobs(['delayed', 'waiting'])).find((j) => j.id?.startsWith(`reminder.${id}.check-in.`));
+    let planned = await plannedReminder();
+    for (let i = 0; i < 100 && !planned; i++) planned = await new Promise((r) => setTimeout(r, 50)).then(plannedReminder);
+    await queue.remove(planned!.id!);
+    expect(await queue.getJob(planned!.id!)).toBeUndefined();
 
     const reminder = await smtp.waitFor(to('swept@org-s.example'), 10_000);
     expect(reminder.text).toMatch(/check-in/i);

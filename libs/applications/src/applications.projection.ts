@@ -80,6 +80,7 @@ const TIMELINE_NAMES: Record<ApplicationEvent['type'], string> = {
   MonitoringReturnFiled: 'monitoring-return',
   CaseStudyFiled: 'closed',
   GrantRagRated: 'rag-rated',
+  ProjectDatesChanged: 'dates-changed',
 };
 
 export const applicationsProjection: Projection = {
@@ -213,6 +214,11 @@ function changed(doc: ApplicationDoc, event: ApplicationEvent, revision: number,
       next.ragReason = event.data.reason;
       next.ragBy = event.data.by;
       next.ragAt = event.data.ratedAt;
+      break;
+    case 'ProjectDatesChanged':
+      next.projectStart = event.data.projectStart;
+      next.projectEnd = event.data.projectEnd;
+      next.schedule = event.data.schedule;
       break;
     case 'ApplicationDeclined':
       next.status = 'declined';

@@ -1,6 +1,6 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { CommandInput, UseCaseCommand } from '@pz/platform';
-import type { EvaluateRag, FileCaseStudy, FileCheckIn, FileMonitoringReturn, RateGrant } from '../domain';
+import type { ChangeProjectDates, EvaluateRag, FileCaseStudy, FileCheckIn, FileMonitoringReturn, RateGrant } from '../domain';
 import { ApplicationChanged, ApplicationStreams } from './application-streams';
 
 export class FileCheckInCommand extends UseCaseCommand<CommandInput<FileCheckIn, 'ragPolicy'>, ApplicationChanged> {}
@@ -47,6 +47,21 @@ export class RateGrantHandler implements ICommandHandler<RateGrantCommand, Appli
   }
 }
 
+export class ChangeProjectDatesCommand extends UseCaseCommand<
+  CommandInput<ChangeProjectDates, 'monitoringPolicy' | 'ragPolicy'>,
+  ApplicationChanged
+> {}
+
+@CommandHandler(ChangeProjectDatesCommand)
+export class ChangeProjectDatesHandler implements ICommandHandler<ChangeProjectDatesCommand, ApplicationChanged> {
+  constructor(private readonly streams: ApplicationStreams) {}
+
+  execute({ input, context }: ChangeProjectDatesCommand): Promise<ApplicationChanged> {
+    const { monitoringPolicy, ragPolicy } = this.streams;
+    return this.streams.execute({ type: 'ChangeProjectDates', ...input, monitoringPolicy, ragPolicy, now: context.now }, context);
+  }
+}
+
 /** From the worker, when an item's lateness crosses Amber or Red. */
 export class EvaluateRagCommand extends UseCaseCommand<CommandInput<EvaluateRag, 'ragPolicy'>, ApplicationChanged> {}
 
@@ -59,4 +74,4 @@ export class EvaluateRagHandler implements ICommandHandler<EvaluateRagCommand, A
   }
 }
 
-export const MONITORING_HANDLERS = [FileCheckInHandler, FileMonitoringReturnHandler, FileCaseStudyHandler, RateGrantHandler, EvaluateRagHandler];
+export const MONITORING_HANDLERS = [FileCheckInHandler, FileMonitoringReturnHandler, FileCaseStudyHandler, RateGrantHandler, EvaluateRagHandler, ChangeProjectDatesHandler];

@@ -8,6 +8,7 @@ import { OpenDraft, openDraft } from './drafting/open-draft';
 import { SubmitApplication, submitApplication } from './drafting/submit-application';
 import { WithdrawApplication, withdrawApplication } from './drafting/withdraw-application';
 import { APPLICATION_EVENT_TYPES, type ApplicationEvent } from './events';
+import { ChangeProjectDates, changeProjectDates } from './monitoring/change-project-dates';
 import { EvaluateRag, evaluateRag } from './monitoring/evaluate-rag';
 import { FileCaseStudy, fileCaseStudy } from './monitoring/file-case-study';
 import { FileCheckIn, fileCheckIn } from './monitoring/file-check-in';
@@ -32,6 +33,7 @@ export type ApplicationCommand =
   | FileMonitoringReturn
   | FileCaseStudy
   | RateGrant
+  | ChangeProjectDates
   | EvaluateRag;
 
 function decide(command: ApplicationCommand, state: ApplicationState): ApplicationEvent[] {
@@ -62,6 +64,8 @@ function decide(command: ApplicationCommand, state: ApplicationState): Applicati
       return declineApplication(command, existing(state, command.applicationId));
     case 'RateGrant':
       return rateGrant(command, existing(state, command.applicationId));
+    case 'ChangeProjectDates':
+      return changeProjectDates(command, existing(state, command.applicationId));
     case 'EvaluateRag':
       return evaluateRag(command, existing(state, command.applicationId));
     default:

@@ -71,6 +71,17 @@ export type ApplicationEvent =
       filedAt: string;
     }>
   | DomainEvent<'CaseStudyFiled', { applicationId: string; itemKey: string; caseStudy: CaseStudy; filedAt: string }>
+  | DomainEvent<'ProjectDatesChanged', {
+      applicationId: string;
+      projectStart: string;
+      projectEnd: string;
+      /** Why staff moved them: shown to staff and auditors. */
+      reason: string;
+      changedAt: string;
+      /** The monitoring schedule the new dates give (filed items as they were), and the one it replaces. */
+      schedule: DueItem[];
+      previousSchedule: DueItem[];
+    }>
   | DomainEvent<'GrantRagRated', {
       applicationId: string;
       rating: RagRating;
@@ -99,4 +110,5 @@ export const APPLICATION_EVENT_TYPES = eventTypesOf<ApplicationEventType>({
   MonitoringReturnFiled: true,
   CaseStudyFiled: true,
   GrantRagRated: true,
+  ProjectDatesChanged: true,
 });

@@ -18,3 +18,4 @@ export * from './monitoring/file-monitoring-return';
 export * from './monitoring/file-case-study';
 export * from './monitoring/rate-grant';
 export * from './monitoring/evaluate-rag';
+export * from './monitoring/change-project-dates';

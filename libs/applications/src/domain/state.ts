@@ -1,7 +1,7 @@
 import { NotFound } from '@pz/platform/domain';
 import type { ApplicationDetails } from './drafting/details';
 import type { ApplicationEvent } from './events';
-import type { DueItem, RagRating } from './monitoring/policy';
+import type { DueItem, MonitoringPolicy, RagRating } from './monitoring/policy';
 
 /** What every application carries from the moment its draft is opened. */
 interface Opened {
@@ -20,6 +20,9 @@ interface Assessed extends Opened {
 /** Awarded: the monitoring the grantee agreed to, what they have filed, and the RAG rating. */
 interface Funded extends Assessed {
   awardedPence: number;
+  awardedAt: string;
+  /** The policy the schedule was built with at the award (null until it is recorded). */
+  monitoringPolicy: MonitoringPolicy | null;
   schedule: DueItem[];
   /** Keys of the schedule's items filed so far. */
   filed: string[];
@@ -106,6 +109,8 @@ export function evolve(state: ApplicationState, event: ApplicationEvent): Applic
         ...state,
         status: 'awarded',
         awardedPence: event.data.amountPence,
+        awardedAt: event.data.awardedAt,
+        monitoringPolicy: null,
         schedule: [],
         filed: [],
         latestReturnOnTrack: null,
@@ -115,7 +120,12 @@ export function evolve(state: ApplicationState, event: ApplicationEvent): Applic
     case 'ApplicationDeclined':
       return state.status === 'submitted' ? { ...state, status: 'declined', awardedPence: null } : state;
     case 'MonitoringScheduled':
-      return isFunded(state) ? { ...state, schedule: event.data.items } : state;
+      return isFunded(state) ? { ...state, schedule: event.data.items, monitoringPolicy: event.data.policy } : state;
+    case 'ProjectDatesChanged': {
+      if (!isFunded(state)) return state;
+      const { projectStart, projectEnd, schedule } = event.data;
+      return { ...state, details: { ...state.details, projectStart, projectEnd }, schedule };
+    }
     case 'FirstCheckInFiled':
       return isFunded(state) ? { ...state, filed: [...state.filed, event.data.itemKey] } : state;
     case 'MonitoringReturnFiled':

@@ -2,9 +2,9 @@ import { Body, Controller, Get, HttpCode, NotFoundException, Param, ParseUUIDPip
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApplicationsQueries, ApplicationView, dueItems, NextDue } from '@pz/applications';
-import { ApplicationChanged, FileCaseStudyCommand, FileCheckInCommand, FileMonitoringReturnCommand, RateGrantCommand } from '@pz/applications';
+import { ApplicationChanged, ChangeProjectDatesCommand, FileCaseStudyCommand, FileCheckInCommand, FileMonitoringReturnCommand, RateGrantCommand } from '@pz/applications';
 import { AuthUser, CommandContext, Ctx, CurrentUser, ReadModels, Roles, UseCaseCommand } from '@pz/platform';
-import { CaseStudyDto, CheckInDto, MonitoringReturnDto, RateGrantDto } from './monitoring.dto';
+import { CaseStudyDto, CheckInDto, MonitoringReturnDto, ProjectDatesDto, RateGrantDto } from './monitoring.dto';
 
 export interface RagBoardEntry {
   applicationId: string;
@@ -73,6 +73,14 @@ export class MonitoringController {
   @ApiOperation({ summary: 'Set a grant\'s RAG rating by hand, with a reason; it stands until monitoring next changes (staff)' })
   rate(@Param('id', ID) id: string, @Body() body: RateGrantDto, @Ctx() ctx: CommandContext, @CurrentUser() user: AuthUser) {
     return this.run(new RateGrantCommand({ applicationId: id, rating: body.rating, reason: body.reason }, ctx), user);
+  }
+
+  @Post('applications/:id/project-dates')
+  @HttpCode(200)
+  @Roles('staff')
+  @ApiOperation({ summary: "Change a funded project's dates, with a reason; monitoring still to file moves with them (staff)" })
+  changeDates(@Param('id', ID) id: string, @Body() body: ProjectDatesDto, @Ctx() ctx: CommandContext, @CurrentUser() user: AuthUser) {
+    return this.run(new ChangeProjectDatesCommand({ applicationId: id, ...body }, ctx), user);
   }
 
   @Get('monitoring/rag')

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsDateString, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { MAX_BENEFICIARIES, MAX_PENCE } from '@pz/platform/domain';
 
 export class CheckInDto {
@@ -68,6 +68,24 @@ export class RateGrantDto {
   rating: 'red' | 'amber' | 'green';
 
   @ApiProperty({ example: 'Safeguarding concern raised by the steering group' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2000)
+  reason: string;
+}
+
+export class ProjectDatesDto {
+  @ApiProperty({ example: '2024-10-01', description: 'Calendar date' })
+  @IsDateString({ strict: true })
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'projectStart must be a date such as 2024-10-01' })
+  projectStart: string;
+
+  @ApiProperty({ example: '2025-09-30', description: 'Calendar date' })
+  @IsDateString({ strict: true })
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'projectEnd must be a date such as 2025-09-30' })
+  projectEnd: string;
+
+  @ApiProperty({ example: 'The hall was unavailable until October; the group asked to start a month later.' })
   @IsString()
   @IsNotEmpty()
   @MaxLength(2000)

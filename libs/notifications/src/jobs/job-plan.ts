@@ -1,6 +1,7 @@
 import type { RecordedEvent } from '@pz/event-store';
 import type { DueItem, RagPolicy } from '@pz/applications/domain';
 import { ragCheckpoints } from '@pz/applications/domain';
+import { minusDuration } from '@pz/platform/domain';
 
 /**
  * What the log asks to happen later. Every job id is derived from what it is about (and, for a
@@ -32,8 +33,8 @@ export interface JobPlan {
 }
 
 export interface PlanningPolicy {
-  roundAlertLeadMs: number;
-  reminderLeadMs: number;
+  /** How long before a due time its reminder goes (REMINDER_LEAD, ISO 8601, in UK time). */
+  reminderLead: string;
   rag: RagPolicy;
 }
 
@@ -51,7 +52,7 @@ export const ERASURE_CLEANUP_AGAIN_AFTER_MS = 5 * 60_000;
 
 /** The three notices every subscriber of a round's zones gets: announcement, opening, closing soon. */
 export function roundNoticeJobs(round: RoundDates, policy: PlanningPolicy): PlannedJob[] {
-  const closingAt = new Date(Date.parse(round.closesAt) - policy.reminderLeadMs).toISOString();
+  const closingAt = minusDuration(round.closesAt, policy.reminderLead);
   const jobs: PlannedJob[] = [
     { name: 'round-alert', id: `round-alert.${round.roundId}.${ms(round.announceAt)}`, runAt: round.announceAt, data: { roundId: round.roundId, at: round.announceAt } },
     { name: 'round-open', id: `round-open.${round.roundId}.${ms(round.opensAt)}`, runAt: round.opensAt, data: { roundId: round.roundId, at: round.opensAt } },
@@ -70,12 +71,12 @@ export function monitoringJobs(applicationId: string, items: readonly DueItem[],
     return [
       {
         name: 'grantee-reminder',
-        id: `reminder.${applicationId}.${item.key}`,
-        runAt: new Date(Date.parse(item.dueAt) - policy.reminderLeadMs).toISOString(),
+        id: `reminder.${applicationId}.${item.key}.${ms(item.dueAt)}`,
+        runAt: minusDuration(item.dueAt, policy.reminderLead),
         data: { applicationId, itemKey: item.key, dueAt: item.dueAt },
       },
-      { name: 'rag-check', id: `rag-check.${applicationId}.${item.key}.amber`, runAt: amberAt, data: { applicationId } },
-      { name: 'rag-check', id: `rag-check.${applicationId}.${item.key}.red`, runAt: redAt, data: { applicationId } },
+      { name: 'rag-check', id: `rag-check.${applicationId}.${item.key}.${ms(item.dueAt)}.amber`, runAt: amberAt, data: { applicationId } },
+      { name: 'rag-check', id: `rag-check.${applicationId}.${item.key}.${ms(item.dueAt)}.red`, runAt: redAt, data: { applicationId } },
     ];
   });
 }
@@ -124,6 +125,17 @@ export function planJobs(event: RecordedEvent, policy: PlanningPolicy, previousR
     }
     case 'MonitoringScheduled':
       return { add: monitoringJobs(d.applicationId as string, d.items as DueItem[], policy), remove: [] };
+    case 'ProjectDatesChanged': {
+      // Only what moved: an unmoved item's jobs are already planned (or done, and must not run twice).
+      const applicationId = d.applicationId as string;
+      const before = d.previousSchedule as DueItem[];
+      const after = d.schedule as DueItem[];
+      const unmoved = (item: DueItem, other: DueItem[]) => other.some((o) => o.key === item.key && o.dueAt === item.dueAt);
+      return {
+        add: monitoringJobs(applicationId, after.filter((i) => !unmoved(i, before)), policy),
+        remove: monitoringJobs(applicationId, before.filter((i) => !unmoved(i, after)), policy).map((j) => j.id),
+      };
+    }
     case 'GrantRagRated': {
       const rating = d.rating as string;
       if ((rating !== 'amber' && rating !== 'red') || rating === d.previous) return { add: [], remove: [] };

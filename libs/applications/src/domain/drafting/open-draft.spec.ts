@@ -62,7 +62,15 @@ describe('application decider: OpenDraft', () => {
   it('reports every broken detail rule at once', () => {
     given()
       .when(openDraft({ details: details({ zone: 'atlantis', theme: 'Basket weaving', projectEnd: '2024-01-01' }) }))
-      .thenInvalid('zone:', 'theme:', 'projectEnd');
+      .thenInvalid('zone:', 'theme:', 'projectEnd must be after projectStart', 'still be running when the round closes');
+  });
+
+  it('refuses a project that ends before its round closes: it would be monitored from the day of the award', () => {
+    given()
+      .when(openDraft({ details: details({ projectStart: '2024-03-01', projectEnd: '2024-06-28' }) }))
+      .thenInvalid('projectEnd: the project must still be running when the round closes (2024-06-29)');
+    // Ending on the closing day itself is still running when the round closes at 5pm.
+    expect(applicationDecider.decide(openDraft({ details: details({ projectStart: '2024-03-01', projectEnd: '2024-06-29' }) }), applicationDecider.initialState())).toHaveLength(1);
   });
 
   it('refuses to open an application id that already exists', () => {
