@@ -2,29 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { RecordedEvent, SqliteEventStore } from '@pz/event-store';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { SqliteEventStore } from '@pz/event-store';
 import { newEvent, waitUntil } from '@pz/event-store/testing/event-store.contract';
-import type { DocumentStore, ReadModelStore } from './document-store';
-import type { Projection } from './projection';
+import type { ReadModelStore } from './document-store';
 import { ProjectionRunner, ProjectionTimeoutError } from './projection-runner';
 import { replayIntoScratch } from './replay';
 import { SqliteReadModelStore } from './sqlite/sqlite-read-model-store';
-
-/** Counts deposits per account and keeps a running total: order-sensitive on purpose. */
-function ledger(version = 1, onApply?: (e: RecordedEvent) => void): Projection {
-  return {
-    name: 'ledger',
-    version,
-    collections: ['accounts'],
-    async apply(event: RecordedEvent, docs: DocumentStore) {
-      onApply?.(event);
-      if (event.type !== 'Deposited') return;
-      const { account, amount } = event.data as { account: string; amount: number };
-      const doc = (await docs.get<{ total: number; history: number[] }>('accounts', account)) ?? { total: 0, history: [] };
-      docs.put('accounts', account, { total: doc.total + amount, history: [...doc.history, event.position] });
-    },
-  };
-}
+import { ledger, type LedgerAccount } from './testing/ledger-projection';
 
 describe('ProjectionRunner', () => {
   let dir: string;
@@ -115,7 +100,7 @@ describe('ProjectionRunner', () => {
     const v2 = new ProjectionRunner(store, readModels, [ledger(2)]);
     await v2.start();
     await v2.waitFor(1);
-    expect(await v2.documents.get('accounts', 'a')).toEqual({ total: 1, history: [1] });
+    expect(await v2.documents.get('accounts', 'a')).toEqual({ total: 1, history: [1], by: 2 });
     await v2.stop();
   });
 
@@ -239,5 +224,80 @@ describe('ProjectionRunner', () => {
     expect(errors).toHaveLength(2);
     expect(await runner.documents.get('accounts', 'a')).toEqual({ total: 7, history: [position] });
     await runner.stop();
+  });
+
+  describe('with another build in another process on the same file (a rolling deploy)', () => {
+    let child: ChildProcess | undefined;
+    let output = '';
+    afterEach(() => {
+      child?.kill('SIGKILL');
+      child = undefined;
+    });
+
+    /** A runner of `version` in its own process; resolves once it has caught up with the log. */
+    async function runnerProcess(version: number): Promise<void> {
+      output = '';
+      child = spawn(process.execPath, ['-r', '@swc-node/register', 'libs/projections/src/testing/runner-child.ts', path, String(version)], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const head = await store.headPosition();
+      await waitUntil(() => output.includes(`CAUGHT-UP ${head}`), 30_000);
+    }
+
+    const accounts = async () => [...(await snapshot(readModels)).values()] as LedgerAccount[];
+
+    it("an older build still running never writes its older meaning over a newer build's reset and rebuild", async () => {
+      for (let i = 0; i < 3000; i++) await deposit(`acc-${i % 50}`, 1);
+      await runnerProcess(1);
+
+      // The new build starts while the old one keeps following live writes.
+      const newer = new ProjectionRunner(store, readModels, [ledger(2)], { batchSize: 101 });
+      const writes = (async () => {
+        for (let i = 0; i < 500; i++) await deposit(`acc-${i % 50}`, 1);
+      })();
+      await newer.start();
+      await writes;
+      const head = await store.headPosition();
+      await newer.waitFor(head, 30_000);
+      await waitUntil(() => output.includes(`CAUGHT-UP ${head}`), 30_000);
+
+      const docs = await accounts();
+      expect(docs).toHaveLength(50);
+      expect(docs.reduce((sum, d) => sum + d.total, 0)).toBe(3500);
+      expect(docs.every((d) => d.by === 2)).toBe(true);
+      expect((await readModels.checkpoints()).get('ledger')).toEqual({ position: head, version: 2 });
+
+      // The new process pauses (a restart); the old one is alone with new writes for a while.
+      await newer.stop();
+      for (let i = 0; i < 50; i++) await deposit(`acc-${i}`, 1);
+      await new Promise((r) => setTimeout(r, 500));
+      expect((await readModels.checkpoints()).get('ledger')).toEqual({ position: head, version: 2 });
+      expect((await accounts()).every((d) => d.by === 2)).toBe(true);
+
+      const restarted = new ProjectionRunner(store, readModels, [ledger(2)]);
+      await restarted.start();
+      await restarted.waitFor(await store.headPosition());
+      expect((await accounts()).reduce((sum, d) => sum + d.total, 0)).toBe(3550);
+      await restarted.stop();
+    }, 90_000);
+
+    it('an older build restarting after the deploy leaves the newer read model as it is', async () => {
+      for (let i = 0; i < 500; i++) await deposit(`acc-${i % 10}`, 1);
+      const newer = new ProjectionRunner(store, readModels, [ledger(2)]);
+      await newer.start();
+      await newer.waitFor(await store.headPosition());
+
+      await runnerProcess(1);
+      const { position } = await deposit('acc-0', 1);
+      await newer.waitFor(position);
+      await waitUntil(() => output.includes(`CAUGHT-UP ${position}`), 30_000);
+
+      const docs = await accounts();
+      expect(docs.reduce((sum, d) => sum + d.total, 0)).toBe(501);
+      expect(docs.every((d) => d.by === 2)).toBe(true);
+      expect((await readModels.checkpoints()).get('ledger')).toEqual({ position, version: 2 });
+      await newer.stop();
+    }, 60_000);
   });
 });

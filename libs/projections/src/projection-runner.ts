@@ -82,12 +82,13 @@ export class ProjectionRunner {
     let checkpoints = await this.readModels.checkpoints();
     for (const p of this.projections) {
       const cp = checkpoints.get(p.name) ?? null;
-      // A projection whose code changed meaning starts again from the first event.
-      if (cp === null || cp.version !== p.version) await this.readModels.reset(p, cp);
+      // A projection whose code changed meaning starts again from the first event; one a newer
+      // build already keeps is left to it (an older process restarting mid-deploy).
+      if (cp === null || cp.version < p.version) await this.readModels.reset(p, cp);
     }
     checkpoints = await this.readModels.checkpoints();
     this.applied = this.lowest(checkpoints);
-    this.cursor = this.applied;
+    this.cursor = this.readFrom(checkpoints);
     this.subscription = this.store.subscribeToAll({
       after: this.cursor,
       // Catching up, a bigger batch means fewer commits and fewer rewrites of each document;
@@ -162,7 +163,14 @@ export class ProjectionRunner {
     try {
       for (const p of this.projections) {
         const cp = checkpoints.get(p.name) ?? null;
-        const from = cp?.position ?? 0;
+        // Kept by a newer build: our older meaning must never be written over it.
+        if (cp !== null && cp.version > p.version) continue;
+        // Dropped, or reset by an older build that did not know this rule: ours is the newer meaning.
+        if (cp === null || cp.version < p.version) {
+          await this.readModels.reset(p, cp);
+          return this.resumeFrom(await this.readModels.checkpoints());
+        }
+        const from = cp.position;
         // Reset (or rebuilt) since we read past it: the events between are not in this batch.
         if (from < this.cursor) return this.resumeFrom(checkpoints);
         if (from >= last) continue;
@@ -192,9 +200,14 @@ export class ProjectionRunner {
   private resumeFrom(checkpoints: Map<string, Checkpoint>): { resumeAfter: number } {
     this.forgetCache();
     this.queries.advance(null, checkpointsKey(checkpoints), []);
-    const lowest = this.lowest(checkpoints);
-    this.reached(lowest);
-    return this.resumeAt(lowest);
+    this.reached(this.lowest(checkpoints));
+    return this.resumeAt(this.readFrom(checkpoints));
+  }
+
+  /** Where to read from: the furthest-behind projection this build applies (not one a newer build keeps). */
+  private readFrom(checkpoints: Map<string, Checkpoint>): number {
+    const ours = this.projections.filter((p) => (checkpoints.get(p.name)?.version ?? 0) <= p.version);
+    return ours.length > 0 ? this.lowest(checkpoints, ours) : this.applied;
   }
 
   private resumeAt(position: number): { resumeAfter: number } {
@@ -219,8 +232,8 @@ export class ProjectionRunner {
     }
   }
 
-  private lowest(checkpoints: Map<string, Checkpoint>): number {
-    return Math.min(...this.projections.map((p) => checkpoints.get(p.name)?.position ?? 0), Number.MAX_SAFE_INTEGER);
+  private lowest(checkpoints: Map<string, Checkpoint>, projections: readonly Projection[] = this.projections): number {
+    return Math.min(...projections.map((p) => checkpoints.get(p.name)?.position ?? 0), Number.MAX_SAFE_INTEGER);
   }
 }
 
