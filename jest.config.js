@@ -8,11 +8,20 @@ const swc = {
   module: { type: 'commonjs' },
 };
 
+/**
+ * Packages that ship only ES modules (sign-in's jose, openid-client and its oauth4webapi, and
+ * oidc-provider, the real OpenID provider the tests sign in against). Jest here runs CommonJS, so
+ * they go through the same compiler as our code instead of being pinned to old majors.
+ */
+const ESM_ONLY = ['jose', 'openid-client', 'oauth4webapi', 'oidc-provider'];
+const swcForPackages = { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } };
+
 /** What every level shares: projects do not inherit the top-level transform or module mapping. */
 const shared = {
   rootDir: '.',
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': ['@swc/jest', swc] },
+  transform: { '^.+\\.ts$': ['@swc/jest', swc], '^.+\\.m?js$': ['@swc/jest', swcForPackages] },
+  transformIgnorePatterns: [`/node_modules/(?!(${ESM_ONLY.join('|')})/)`],
   moduleNameMapper: {
     '^@pz/([a-z-]+)$': '<rootDir>/libs/$1/src',
     '^@pz/([a-z-]+)/(.*)$': '<rootDir>/libs/$1/src/$2',

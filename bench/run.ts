@@ -119,6 +119,13 @@ async function main(): Promise<void> {
     row({ name: 'http.bareFramework', ours: ceiling, baseline: bareCeiling, unit: 'req/s', target: 'context: our ceiling against bare Nest + Fastify', note: 'baseline: one constant route, no guard, interceptors, helmet, CORS or request logging' });
   });
 
+  await suite('pages', async () => {
+    const r = await runSuite('pages', mode);
+    row({ name: 'pages.funding', ours: n(r.fundingPerSecond), baseline: n(r.roundsPerSecond), unit: 'req/s', target: 'ratio >= 0.2', check: (x) => x.ratio! >= 0.2, note: `GET /funding (HTML, brotli) vs GET /rounds (JSON), ${r.rounds} rounds, ${r.connections} connections; one render alone takes ${Math.round(n(r.microsecondsPerRender))} µs` });
+    row({ name: 'pages.renderTime', ours: n(r.microsecondsPerRender), baseline: null, unit: 'µs/render', target: 'context: /funding, one connection' });
+    row({ name: 'pages.heaviest', ours: n(r.heaviestPageBytes) / 1024, baseline: null, unit: 'KB', target: '<= 60 KB compressed, HTML + CSS + JS', check: (x) => x.ours <= 60, note: `${String(r.heaviestPage)}: HTML ${n(r.heaviestHtmlBytes)} bytes, the rest its stylesheet, script and icon` });
+  });
+
   await suite('reminders', async () => {
     const r = await runSuite('reminders', mode);
     row({ name: 'reminders.deliver', ours: n(r.seconds), baseline: null, unit: 's', target: `${r.grants} reminders due at once, delivered < 60 s`, check: () => Boolean(r.complete) && n(r.seconds) < 60 && n(r.grants) >= 10_000, note: `${r.delivered}/${r.grants} delivered, ${Math.round(n(r.perSecond))}/s` });

@@ -131,7 +131,7 @@ const ROUTES: Record<string, RouteSpec> = {
   },
   'GET /subscriptions/confirm': {
     target: () => ({ path: `/subscriptions/confirm?token=${encodeURIComponent(fx.confirmToken)}` }),
-    expect: everyone(200),
+    expect: everyone(302),
   },
   'POST /subscriptions/confirm': {
     // Confirming twice is fine, so every caller can use the same real link.
@@ -141,7 +141,7 @@ const ROUTES: Record<string, RouteSpec> = {
   'GET /subscriptions/unsubscribe': {
     // Unsubscribing twice is fine, so every caller can use the same real link.
     target: () => ({ path: `/subscriptions/unsubscribe?token=${encodeURIComponent(fx.unsubscribeToken)}` }),
-    expect: everyone(200),
+    expect: everyone(302),
   },
   'POST /subscriptions/unsubscribe': {
     target: () => ({ path: `/subscriptions/unsubscribe?token=${encodeURIComponent(fx.unsubscribeToken)}` }),

@@ -266,6 +266,16 @@ describe('Mailer over SMTP (real in-process server)', () => {
     expect(mail.text).toContain('Opens: Monday 1 June 2026, 9:00am');
   });
 
+  it('points List-Unsubscribe at the one-click address and the body at the page, when they differ', async () => {
+    const oneClick = 'http://grants.test/subscriptions/unsubscribe?token=u.sub-1.req-1.abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
+    const page = 'http://grants.test/alerts/unsubscribe?token=u.sub-1.req-1.abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
+    await mailer.send({ ...mailOf('round-open'), unsubscribeUrl: page, oneClickUnsubscribeUrl: oneClick });
+    const mail = smtp.messages[0];
+    expect(mail.header('List-Unsubscribe')).toBe(`<${oneClick}>`);
+    expect(mail.text).toContain(page);
+    expect(mail.text).not.toContain(oneClick);
+  });
+
   it('sends staff mail without any unsubscribe header or link', async () => {
     await mailer.send(mailOf('rag-alert', 'staff@opcc.example'));
     const mail = smtp.messages[0];

@@ -16,6 +16,7 @@ import autocannon from 'autocannon';
 import { financialYearOf } from '@pz/rounds/domain';
 import { applicationBody } from '../../test/support/application-body';
 import { flag, log, option, report, textOption } from '../lib/child';
+import { Measured, measureLoad } from '../lib/load';
 import { call, RunningServer, startServer } from '../lib/server';
 
 const quick = flag('quick');
@@ -23,15 +24,6 @@ const SECONDS = option('seconds', quick ? 3 : 10);
 const CONNECTIONS = option('connections', 64);
 const APPLICATIONS = option('applications', quick ? 100 : 1000);
 const MEMBERS = 8;
-
-interface Measured {
-  requestsPerSecond: number;
-  p50: number;
-  p99: number;
-  requests: number;
-  non2xx: number;
-  errors: number;
-}
 
 async function seed(server: RunningServer): Promise<{ applications: string[]; members: string[] }> {
   const staff = server.token({ roles: ['staff'], sub: 'bench-staff' });
@@ -65,34 +57,7 @@ async function seed(server: RunningServer): Promise<{ applications: string[]; me
 }
 
 function load(server: RunningServer, seconds: number, request: () => autocannon.Request): Promise<Measured> {
-  return new Promise((resolve, reject) => {
-    autocannon(
-      {
-        url: server.url,
-        connections: CONNECTIONS,
-        duration: seconds,
-        requests: [
-          {
-            setupRequest: (base) => {
-              const r = request();
-              return { ...base, ...r, headers: { ...base.headers, ...r.headers } };
-            },
-          },
-        ],
-      },
-      (error, result) => {
-        if (error) return reject(error);
-        resolve({
-          requestsPerSecond: result.requests.total / seconds,
-          p50: result.latency.p50,
-          p99: result.latency.p99,
-          requests: result.requests.total,
-          non2xx: result.non2xx,
-          errors: result.errors + result.timeouts,
-        });
-      },
-    );
-  });
+  return measureLoad(server.url, seconds, CONNECTIONS, request);
 }
 
 async function main(): Promise<void> {

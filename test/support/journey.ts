@@ -6,6 +6,7 @@ import { bearer, TestApp } from './test-app';
 export { applicationBody, financialYearOf };
 
 export interface RoundOptions {
+  name?: string;
   opensInMs?: number;
   closesInMs?: number;
   budgetPence?: number;
@@ -23,7 +24,7 @@ export async function scheduleRound(t: TestApp, options: RoundOptions = {}): Pro
     .post('/rounds')
     .set(bearer(staff))
     .send({
-      name: 'Journey round',
+      name: options.name ?? 'Journey round',
       financialYear: financialYearOf(opensAt),
       kind: options.kind ?? 'standard',
       zones: ['bell-foundry', 'new-parks'],

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { DynamicModule } from '@nestjs/common';
@@ -16,8 +17,12 @@ export interface TestApp {
   config: AppConfig;
   dir: string;
   http: ReturnType<NestFastifyApplication['getHttpServer']>;
-  /** Every route the HTTP server routes, as "METHOD /path/:param" (HEAD only where declared). */
+  /** Every JSON route the HTTP server routes, as "METHOD /path/:param" (HEAD only where declared). */
   routes: string[];
+  /** Every page route (web.md), the same way; assets are neither. */
+  pageRoutes: string[];
+  /** Listens on a loopback port (once) and answers its base URL, for a real browser. */
+  listen(): Promise<string>;
   token(claims: { role: UserRole | UserRole[]; sub: string; org?: string; email?: string; name?: string }): string;
   /** Stops the app and starts a new one on the same files: a restart. */
   restart(): Promise<TestApp>;
@@ -50,18 +55,27 @@ export async function startTestApp(
     bufferLogs: true,
     abortOnError: false,
   });
-  const routes = recordRoutes(app);
-  configureHttpApp(app, config);
+  const { routes, pageRoutes } = recordRoutes(app);
+  await configureHttpApp(app, config);
   await app.init();
   // Fastify loads its plugins (helmet, CORS, static files) when ready; supertest needs them loaded.
   await app.getHttpAdapter().getInstance().ready();
   const jwt = new JwtService();
+  let baseUrl: string | undefined;
   const self: TestApp = {
     app,
     config,
     dir,
     http: app.getHttpServer(),
     routes,
+    pageRoutes,
+    async listen() {
+      if (!baseUrl) {
+        await app.listen({ port: 0, host: '127.0.0.1' });
+        baseUrl = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+      }
+      return baseUrl;
+    },
     token: ({ role, sub, org, email, name }) =>
       jwt.sign(
         { roles: Array.isArray(role) ? role : [role], org, email, name },
@@ -86,18 +100,21 @@ export async function startTestApp(
  * The routes as Fastify registers them, listed as they are added. Fastify adds a HEAD route beside
  * each GET (as Express answered HEAD for every GET); those are not listed.
  */
-function recordRoutes(app: NestFastifyApplication): string[] {
+function recordRoutes(app: NestFastifyApplication): { routes: string[]; pageRoutes: string[] } {
   const routes: string[] = [];
+  const pageRoutes: string[] = [];
   app
     .getHttpAdapter()
     .getInstance()
     .addHook('onRoute', (route) => {
+      if (route.url.startsWith('/assets/')) return;
+      const list = (route.config as { page?: boolean } | undefined)?.page ? pageRoutes : routes;
       for (const method of [route.method].flat()) {
-        if (method === 'HEAD' && routes.includes(`GET ${route.url}`)) continue;
-        routes.push(`${method} ${route.url}`);
+        if (method === 'HEAD' && list.includes(`GET ${route.url}`)) continue;
+        list.push(`${method} ${route.url}`);
       }
     });
-  return routes;
+  return { routes, pageRoutes };
 }
 
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });

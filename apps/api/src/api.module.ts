@@ -8,6 +8,7 @@ import { PeopleModule } from '@pz/people';
 import { RoundsModule } from '@pz/rounds';
 import { SubscriptionsModule } from '@pz/subscriptions';
 import { TransparencyModule } from '@pz/transparency';
+import { WebModule } from '@pz/web';
 
 /** The HTTP service: commands in, read models out. */
 @Module({})
@@ -17,4 +18,4 @@ export class ApiModule {
   }
 }
 
-export const API_FEATURES = [PeopleModule, RoundsModule, ApplicationsModule, MonitoringModule, SubscriptionsModule, OperationsModule, AuditModule, TransparencyModule];
+export const API_FEATURES = [PeopleModule, RoundsModule, ApplicationsModule, MonitoringModule, SubscriptionsModule, OperationsModule, AuditModule, TransparencyModule, WebModule];

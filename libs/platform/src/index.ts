@@ -20,3 +20,5 @@ export * from './idempotency/sqlite-idempotency-records';
 export * from './store/use-case-command';
 export * from './auth/machine-tokens';
 export * from './config/derived-keys';
+export * from './http/page-routes';
+export * from './http/accept';

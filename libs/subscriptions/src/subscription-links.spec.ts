@@ -42,8 +42,10 @@ describe('subscription link tokens', () => {
   it('build absolute links under PUBLIC_URL, with or without a trailing slash', () => {
     const token = linkToken('confirm', ID, REQUEST, SECRET);
     const url = linkUrl('https://grants.example.org/', 'confirm', token);
-    expect(url).toBe(`https://grants.example.org/subscriptions/confirm?token=${token}`);
+    expect(url).toBe(`https://grants.example.org/alerts/confirm?token=${token}`);
     expect(new URL(url).searchParams.get('token')).toBe(token);
-    expect(linkUrl('http://localhost:3000', 'unsubscribe', token)).toBe(`http://localhost:3000/subscriptions/unsubscribe?token=${token}`);
+    expect(linkUrl('http://localhost:3000', 'unsubscribe', token)).toBe(`http://localhost:3000/alerts/unsubscribe?token=${token}`);
+    // Mail clients' one-click POST goes to the API, which needs no page and no cookie.
+    expect(linkUrl('http://localhost:3000/', 'unsubscribe', token, 'one-click')).toBe(`http://localhost:3000/subscriptions/unsubscribe?token=${token}`);
   });
 });

@@ -50,8 +50,13 @@ export function legacyUnsubscribeToken(subscriptionId: string, secret: Buffer): 
   return `${subscriptionId}.${mac(`${subscriptionId}:unsubscribe`, secret).toString('base64url')}`;
 }
 
-export function linkUrl(publicUrl: string, purpose: LinkPurpose, token: string): string {
-  return `${publicUrl.replace(/\/+$/, '')}/subscriptions/${purpose}?token=${encodeURIComponent(token)}`;
+/**
+ * Where a link goes: the page a person opens (`/alerts/...`, whose button POSTs), or the API path
+ * a mail client POSTs to for a one-click unsubscribe (RFC 8058, no page and no cookies).
+ */
+export function linkUrl(publicUrl: string, purpose: LinkPurpose, token: string, to: 'page' | 'one-click' = 'page'): string {
+  const base = publicUrl.replace(/\/+$/, '');
+  return `${base}/${to === 'page' ? 'alerts' : 'subscriptions'}/${purpose}?token=${encodeURIComponent(token)}`;
 }
 
 function mac(text: string, secret: Buffer): Buffer {
@@ -83,6 +88,11 @@ export class SubscriptionLinks {
 
   unsubscribeUrl(subscriptionId: string, epoch: string): string {
     return linkUrl(this.config.publicUrl, 'unsubscribe', linkToken('unsubscribe', subscriptionId, epoch, this.secret));
+  }
+
+  /** For List-Unsubscribe: mail clients POST there without a page or cookies (RFC 8058). */
+  oneClickUnsubscribeUrl(subscriptionId: string, epoch: string): string {
+    return linkUrl(this.config.publicUrl, 'unsubscribe', linkToken('unsubscribe', subscriptionId, epoch, this.secret), 'one-click');
   }
 
   verify(token: unknown): LinkCheck {

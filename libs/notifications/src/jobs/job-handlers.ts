@@ -100,14 +100,16 @@ export class JobHandlers {
     const email = await this.vault.open(subscription.email);
     if (email === null) return { skipped: 'person erased' };
     const names = round!.zones.map((z) => this.zones.zones.find((zone) => zone.id === z)?.name ?? z);
-    const roundUrl = `${this.config.publicUrl}/rounds/${round!.id}`;
+    const roundUrl = `${this.config.publicUrl}/funding/${round!.id}`;
     const templateData = {
       'round-alert': { roundName: round!.name, zones: names, themes: round!.themes, opensAt: round!.opensAt, closesAt: round!.closesAt, roundUrl },
       'round-open': { roundName: round!.name, closesAt: round!.closesAt, roundUrl, zones: names },
       'round-closing': { roundName: round!.name, closesAt: round!.closesAt, roundUrl },
     }[kind];
     const outcome = await this.mail.sendOnce(
-      { to: email, template: kind as TemplateName, data: templateData, unsubscribeUrl: this.links.unsubscribeUrl(subscription.id, subscription.epoch) },
+      { to: email, template: kind as TemplateName, data: templateData, unsubscribeUrl: this.links.unsubscribeUrl(subscription.id, subscription.epoch),
+        oneClickUnsubscribeUrl: this.links.oneClickUnsubscribeUrl(subscription.id, subscription.epoch),
+      },
       id,
       this.systemContext(now, id),
     );
@@ -145,7 +147,7 @@ export class JobHandlers {
           grantTitle: doc.title,
           kind: item.kind,
           dueAt: item.dueAt,
-          applicationUrl: `${this.config.publicUrl}/applications/${doc.id}`,
+          applicationUrl: `${this.config.publicUrl}/my/applications/${doc.id}`,
         },
       },
       id,
@@ -177,7 +179,7 @@ export class JobHandlers {
             previous: data.previous,
             rating: data.rating,
             reason: data.reason,
-            applicationUrl: `${this.config.publicUrl}/applications/${doc.id}`,
+            applicationUrl: `${this.config.publicUrl}/staff/applications/${doc.id}`,
           },
         },
         // Keyed by the staff member's pseudonym: dedupe keys are stored, addresses never are.

@@ -17,6 +17,8 @@ export interface OutgoingMail {
   data: Record<string, unknown>;
   /** Required for subscriber mail (round-*), refused for any other: link in the body and List-Unsubscribe. */
   unsubscribeUrl?: string;
+  /** Where List-Unsubscribe points a mail client's one-click POST (RFC 8058); the page's link when absent. */
+  oneClickUnsubscribeUrl?: string;
   /** `<local@domain>`; given, the send is recognisable as a repeat. Default: a random one. */
   messageId?: string;
 }
@@ -140,7 +142,7 @@ export class Mailer implements OnApplicationShutdown {
         // RFC 8058 one-click: POST /subscriptions/unsubscribe accepts it (api.md).
         ...(mail.unsubscribeUrl ? { 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } : {}),
       },
-      ...(mail.unsubscribeUrl ? { list: { unsubscribe: mail.unsubscribeUrl } } : {}),
+      ...(mail.unsubscribeUrl ? { list: { unsubscribe: mail.oneClickUnsubscribeUrl ?? mail.unsubscribeUrl } } : {}),
       // Mail content never pulls in files or URLs from the machine it is sent on.
       disableFileAccess: true,
       disableUrlAccess: true,

@@ -6,6 +6,8 @@ import {
   UnauthorizedException,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
+import { isPageRoute } from '../http/page-routes';
 import { AuthenticatedRequest, AuthUser, UserRole } from './auth-user';
 import { MachineTokens, TokenRefused } from './machine-tokens';
 import { PUBLIC_KEY, ROLES_KEY } from './roles.decorator';
@@ -22,7 +24,9 @@ export class AuthGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest & Pick<FastifyRequest, 'routeOptions'>>();
+    // A page is signed in to by its session cookie, never a bearer token: the web's own guard decides.
+    if (isPageRoute(request)) return true;
     const targets = [context.getHandler(), context.getClass()];
     const isPublic = this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets) ?? false;
     const header = request.headers.authorization;

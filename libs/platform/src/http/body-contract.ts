@@ -3,6 +3,7 @@ import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import type { FastifyRequest } from 'fastify';
 import { hasBody, isJsonContent } from './json-body';
+import { isPageRoute } from './page-routes';
 
 const BODY_PARAMS = new Set([String(RouteParamtypes.BODY), String(RouteParamtypes.RAW_BODY)]);
 /** The methods that write: the body contract and Idempotency-Key apply to these. */
@@ -43,7 +44,8 @@ export class BodyContractGuard implements CanActivate {
 export function enforceBodyContract(context: ExecutionContext): void {
   if (context.getType() !== 'http') return;
   const request = context.switchToHttp().getRequest<FastifyRequest>();
-  if (!WRITE_METHODS.has(request.method)) return;
+  // Pages take forms, and each page names what is wrong with one itself.
+  if (!WRITE_METHODS.has(request.method) || isPageRoute(request)) return;
 
   if (takesBody(context)) {
     if (hasBody(request.headers) && !isJsonContent(request.headers)) {

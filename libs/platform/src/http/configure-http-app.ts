@@ -11,7 +11,8 @@ import { appLogger, correlationIdFor, RequestLog } from '../logging/logger-optio
 import { errorBody } from './domain-exception.filter';
 import { setRevisionEtag } from './etag';
 import { IdempotencyKeys } from './idempotency';
-import { BODY_LIMIT_BYTES, readJsonBody } from './json-body';
+import { BODY_LIMIT_BYTES, readFormBody, readJsonBody } from './json-body';
+import { isPageRoute, WEB_SHELL, WebShell } from './page-routes';
 import { validationPipe } from './validation';
 
 export { BODY_LIMIT_BYTES } from './json-body';
@@ -84,7 +85,7 @@ export async function listenOnAllInterfaces(app: NestFastifyApplication, port: n
 }
 
 /** Everything an HTTP app needs beyond its modules; shared by main.ts, the end-to-end tests and the benchmark. */
-export function configureHttpApp<App extends INestApplication>(nestApp: App, config: AppConfig): App {
+export async function configureHttpApp<App extends INestApplication>(nestApp: App, config: AppConfig): Promise<App> {
   if (nestApp.getHttpAdapter().getType() !== 'fastify') {
     throw new Error('configureHttpApp needs an app created on createHttpAdapter(config) (Fastify)');
   }
@@ -99,7 +100,8 @@ export function configureHttpApp<App extends INestApplication>(nestApp: App, con
   // One parser for every content type, so that what counts as JSON is decided in one place.
   fastify.removeAllContentTypeParsers();
   // body-parser reads the raw Node request, as it did under Express (no preParsing hook replaces it).
-  fastify.addContentTypeParser('*', (request: FastifyRequest) => readJsonBody(request.raw));
+  // Page routes take forms instead (and only forms): see page-routes.ts.
+  fastify.addContentTypeParser('*', (request: FastifyRequest) => (isPageRoute(request) ? readFormBody(request.raw) : readJsonBody(request.raw)));
   fastify.addHook('onRequest', echoCorrelationId);
   fastify.addHook('preSerialization', setRevisionEtag);
   const idempotency = app.get(IdempotencyKeys);
@@ -115,6 +117,8 @@ export function configureHttpApp<App extends INestApplication>(nestApp: App, con
     // The OpenAPI UI at /docs runs inline scripts; everything else is JSON.
     contentSecurityPolicy: false,
   });
+  // Loaded now, before Nest registers its routes, so the plugins' route hooks see every route.
+  await webShellOf(app)?.configure(fastify);
   if (config.corsOrigins.length > 0) {
     app.enableCors({ origin: config.corsOrigins, methods: CORS_METHODS, strictPreflight: false });
   }
@@ -139,6 +143,15 @@ export function configureHttpApp<App extends INestApplication>(nestApp: App, con
   });
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
   return nestApp;
+}
+
+/** The web's shell, when the app serves pages. */
+export function webShellOf(app: INestApplication): WebShell | undefined {
+  try {
+    return app.get<WebShell>(WEB_SHELL, { strict: false });
+  } catch {
+    return undefined;
+  }
 }
 
 /** The first segment of a path that is not valid percent-encoding (Express named it so). */

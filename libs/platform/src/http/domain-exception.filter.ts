@@ -6,11 +6,14 @@ import {
   HttpException,
   HttpStatus,
   Logger,
+  Optional,
 } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ConcurrencyError, DuplicateEventError, StoreUnavailableError } from '@pz/event-store';
 import { WrittenByNewerVersion } from '../domain/decider';
 import { DomainError } from '../domain/errors';
+import { WEB_SHELL, WebShell } from './page-routes';
 
 const STATUS: Record<DomainError['kind'], number> = {
   invalid: HttpStatus.BAD_REQUEST,
@@ -23,6 +26,9 @@ const STATUS: Record<DomainError['kind'], number> = {
 @Catch()
 export class DomainExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
+  private webShell: WebShell | null | undefined;
+
+  constructor(@Optional() private readonly modules?: ModuleRef) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
@@ -32,7 +38,29 @@ export class DomainExceptionFilter implements ExceptionFilter {
       request?.log ? request.log.error({ context: 'HTTP' }, message) : this.logger.error(message);
     const response = http.getResponse<FastifyReply | ServerResponse>();
     const [status, body] = this.answer(exception, logError);
+    const shell = this.shell();
+    if (shell && request && 'raw' in response && !response.raw.headersSent && shell.wantsErrorPage(request as FastifyRequest)) {
+      const message = (body as { message?: unknown }).message;
+      const messages = Array.isArray(message) ? message.map(String) : [String(message ?? '')];
+      shell.sendErrorPage(request as FastifyRequest, response, status, messages).catch((error: unknown) => {
+        logError(error instanceof Error ? error.stack : String(error));
+        send(response, status, body);
+      });
+      return;
+    }
     send(response, status, body);
+  }
+
+  /** Browsers get pages, API callers JSON: the web's shell, when this app serves pages. */
+  private shell(): WebShell | null {
+    if (this.webShell === undefined) {
+      try {
+        this.webShell = this.modules!.get<WebShell>(WEB_SHELL, { strict: false });
+      } catch {
+        this.webShell = null;
+      }
+    }
+    return this.webShell;
   }
 
   private answer(exception: unknown, logError: (message: string | undefined) => void): [number, object] {

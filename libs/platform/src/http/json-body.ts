@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { BadRequestException, HttpException, PayloadTooLargeException, UnsupportedMediaTypeException } from '@nestjs/common';
-import { json } from 'body-parser';
+import { json, urlencoded } from 'body-parser';
 import typeis from 'type-is';
 import { hostileJsonProblems } from './hostile-json';
 
@@ -60,6 +60,23 @@ export function readJsonBody(request: IncomingMessage): Promise<unknown> {
       const problems = hostileJsonProblems(body);
       if (problems.length > 0) reject(new BadRequestException(problems));
       else resolve(body);
+    });
+  });
+}
+
+/**
+ * A page's form (`application/x-www-form-urlencoded`, what browsers send without JavaScript), read
+ * by the same library under the same limits: repeated names (checkboxes) become arrays. Anything
+ * else is left unread: the page sees no fields, and says what is missing.
+ */
+const parseForm = urlencoded({ limit: BODY_LIMIT_BYTES, extended: false, parameterLimit: 500, type: 'application/x-www-form-urlencoded' });
+
+export function readFormBody(request: IncomingMessage): Promise<Record<string, string | string[]>> {
+  return new Promise((resolve, reject) => {
+    const carrier = request as IncomingMessage & { body?: unknown };
+    parseForm(carrier, {} as ServerResponse, (error?: unknown) => {
+      if (error) reject(refusal(error as { status?: number; type?: string; message: string }));
+      else resolve((carrier.body ?? {}) as Record<string, string | string[]>);
     });
   });
 }

@@ -1,13 +1,11 @@
-import { BadRequestException, Body, Controller, Get, Headers, HttpCode, NotFoundException, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, HttpCode, NotFoundException, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Throttle, ThrottlerGuard } from '@nestjs/throttler';
 import type { FastifyReply } from 'fastify';
 import { CommandContext, Ctx, Public, ReadModels } from '@pz/platform';
 import { ConfirmSubscriptionCommand, RequestSubscriptionCommand, UnsubscribeCommand } from '../subscription-commands';
 import { LinkPurpose, SubscriptionLinks } from '../subscription-links';
-import { preferredType } from './accept';
-import { linkPage, LinkPageKind } from './link-pages';
 import { ConfirmResponse, SubscribeDto, SubscriptionRequestResponse, UnsubscribeResponse } from './subscribe.dto';
 
 /** Per client IP and per route: enough for a person, too few to mass-subscribe addresses. */
@@ -44,11 +42,11 @@ export class SubscriptionsController {
   @Get('confirm')
   @Public()
   @Throttle({ default: LINK_LIMIT })
-  @ApiOperation({ summary: 'The page the confirmation link opens: a button that confirms (mail scanners open every link) (public)' })
+  @ApiOperation({ summary: 'Where confirmation links in older emails pointed: redirects to the page (/alerts/confirm) whose button confirms (public)' })
   @ApiQuery({ name: 'token', required: true })
-  @ApiProduces('text/html')
-  confirmPage(@Query('token') token: string, @Res({ passthrough: true }) reply: FastifyReply): string {
-    return this.page(reply, 'confirm-ask', this.check(token, 'confirm') && token);
+  confirmPage(@Query('token') token: string, @Res() reply: FastifyReply): Promise<void> {
+    this.check(token, 'confirm');
+    return this.toPage(reply, 'confirm', token);
   }
 
   @Post('confirm')
@@ -57,28 +55,22 @@ export class SubscriptionsController {
   @Throttle({ default: LINK_LIMIT })
   @ApiOperation({ summary: 'Confirm round alerts with the token from the email (public; the token is the proof)' })
   @ApiQuery({ name: 'token', required: true })
-  @ApiProduces('application/json', 'text/html')
   @ApiOkResponse({ type: ConfirmResponse })
-  async confirm(
-    @Query('token') token: string,
-    @Ctx() ctx: CommandContext,
-    @Headers('accept') accept: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<ConfirmResponse | string> {
+  async confirm(@Query('token') token: string, @Ctx() ctx: CommandContext): Promise<ConfirmResponse> {
     const link = this.check(token, 'confirm');
     const { position } = await this.commands.execute(new ConfirmSubscriptionCommand({ subscriptionId: link.subscriptionId, requestId: link.ref }, ctx));
     await this.readModels.waitFor(position);
-    return this.prefersHtml(accept) ? this.page(reply, 'confirmed') : { confirmed: true };
+    return { confirmed: true };
   }
 
   @Get('unsubscribe')
   @Public()
   @Throttle({ default: LINK_LIMIT })
-  @ApiOperation({ summary: 'The page the unsubscribe link in an alert opens: a button that unsubscribes (public)' })
+  @ApiOperation({ summary: 'Where unsubscribe links in older emails pointed: redirects to the page (/alerts/unsubscribe) whose button unsubscribes (public)' })
   @ApiQuery({ name: 'token', required: true })
-  @ApiProduces('text/html')
-  unsubscribePage(@Query('token') token: string, @Res({ passthrough: true }) reply: FastifyReply): string {
-    return this.page(reply, 'unsubscribe-ask', this.check(token, 'unsubscribe') && token);
+  unsubscribePage(@Query('token') token: string, @Res() reply: FastifyReply): Promise<void> {
+    this.check(token, 'unsubscribe');
+    return this.toPage(reply, 'unsubscribe', token);
   }
 
   /** RFC 8058 one-click unsubscribe (List-Unsubscribe-Post), which mail providers send as POST; and the page's button. */
@@ -88,18 +80,11 @@ export class SubscriptionsController {
   @Throttle({ default: LINK_LIMIT })
   @ApiOperation({ summary: 'Unsubscribe with the token from an alert: the page button, or one-click from a mail client, RFC 8058 (public)' })
   @ApiQuery({ name: 'token', required: true })
-  @ApiProduces('application/json', 'text/html')
   @ApiOkResponse({ type: UnsubscribeResponse })
-  async unsubscribe(
-    @Query('token') token: string,
-    @Ctx() ctx: CommandContext,
-    @Headers('accept') accept: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<UnsubscribeResponse | string> {
+  async unsubscribe(@Query('token') token: string, @Ctx() ctx: CommandContext): Promise<UnsubscribeResponse> {
     const link = this.check(token, 'unsubscribe');
     const { position, result } = await this.commands.execute(new UnsubscribeCommand({ subscriptionId: link.subscriptionId, epoch: link.ref }, ctx));
     await this.readModels.waitFor(position);
-    if (this.prefersHtml(accept)) return this.page(reply, result === 'ended' ? 'unsubscribed' : 'unsubscribe-old-link');
     return { unsubscribed: true, laterSubscriptionContinues: result === 'later' };
   }
 
@@ -111,13 +96,8 @@ export class SubscriptionsController {
     return link;
   }
 
-  private prefersHtml(accept: string | undefined): boolean {
-    return preferredType(accept, ['application/json', 'text/html']) === 'text/html';
-  }
-
-  private page(reply: FastifyReply, kind: LinkPageKind, token?: string | false): string {
-    // The token is a credential in a URL: keep it and the page out of shared caches.
-    void reply.header('Cache-Control', 'no-store').type('text/html; charset=utf-8');
-    return linkPage(kind, token || undefined);
+  private async toPage(reply: FastifyReply, purpose: LinkPurpose, token: string): Promise<void> {
+    // The token is a credential in a URL: keep the redirect out of shared caches.
+    await reply.code(302).header('location', `/alerts/${purpose}?token=${encodeURIComponent(token)}`).header('cache-control', 'no-store').send();
   }
 }
