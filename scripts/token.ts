@@ -28,6 +28,10 @@ function main(): void {
   }
   // Same secret the service uses: AUTH_JWT_SECRET, or the development secret in var/.
   const config = loadConfig({ ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'development' });
+  if (!config.authJwtSecret) {
+    process.stderr.write('AUTH_JWT_SECRET is not set: this installation accepts no machine tokens (people use personal access tokens from /account)\n');
+    process.exit(2);
+  }
   const token = new JwtService().sign(
     { roles, org: values.org, email: values.email, name: values.name },
     { secret: config.authJwtSecret, algorithm: 'HS256', subject: values.sub, expiresIn: values.expires as never },

@@ -23,7 +23,7 @@ import { SqlitePersonalDataKeys } from './sqlite/sqlite-personal-data-keys';
     {
       provide: PersonalDataVault,
       useFactory: (keys: PersonalDataKeys, config: AppConfig) =>
-        new PersonalDataVault(keys, { personIdSecret: deriveSecret(config.authJwtSecret, 'person-id') }),
+        new PersonalDataVault(keys, { personIdSecret: deriveSecret(config.appSecret, 'person-id') }),
       inject: [PERSONAL_DATA_KEYS, APP_CONFIG],
     },
   ],

@@ -53,7 +53,7 @@ export class PlatformModule {
         {
           provide: MachineTokens,
           useFactory: (c: AppConfig) =>
-            new MachineTokens({ secret: c.authJwtSecret, maxAge: c.authJwtMaxAge, issuer: c.authJwtIssuer, audience: c.authJwtAudience }),
+            new MachineTokens({ secret: c.authJwtSecret ?? undefined, maxAge: c.authJwtMaxAge, issuer: c.authJwtIssuer, audience: c.authJwtAudience }),
           inject: [APP_CONFIG],
         },
         StoreLifecycle,

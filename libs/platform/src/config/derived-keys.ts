@@ -11,6 +11,6 @@ export function deriveSecret(master: string | Buffer, purpose: string): Buffer {
 }
 
 /** The service's key for one purpose, derived from its master secret. */
-export function deriveKey(config: Pick<AppConfig, 'authJwtSecret'>, purpose: string): Buffer {
-  return deriveSecret(config.authJwtSecret, purpose);
+export function deriveKey(config: Pick<AppConfig, 'appSecret'>, purpose: string): Buffer {
+  return deriveSecret(config.appSecret, purpose);
 }

@@ -50,14 +50,31 @@ describe('loadConfig', () => {
       STAFF_ALERT_EMAILS: 'not-an-email',
     });
     const text = problems.join('\n');
-    for (const name of ['PORT', 'EVENT_STORE', 'REDIS_URL', 'ROUND_ALERT_LEAD', 'RAG_RED_AFTER', 'STAFF_ALERT_EMAILS', 'AUTH_JWT_SECRET']) {
+    for (const name of ['PORT', 'EVENT_STORE', 'REDIS_URL', 'ROUND_ALERT_LEAD', 'RAG_RED_AFTER', 'STAFF_ALERT_EMAILS', 'APP_SECRET']) {
       expect(text).toContain(name);
     }
   });
 
-  it('requires AUTH_JWT_SECRET outside development, and a long one', () => {
-    expect(problemsOf({ NODE_ENV: 'production' }).join()).toMatch(/AUTH_JWT_SECRET is required/);
-    expect(problemsOf({ AUTH_JWT_SECRET: 'short' }).join()).toMatch(/at least 32/);
+  it('requires a master secret outside development (APP_SECRET, or AUTH_JWT_SECRET where it predates it), and long ones', () => {
+    expect(problemsOf({ NODE_ENV: 'production' }).join()).toMatch(/APP_SECRET is required/);
+    expect(problemsOf({ AUTH_JWT_SECRET: 'short' }).join()).toMatch(/AUTH_JWT_SECRET must be at least 32/);
+    expect(problemsOf({ APP_SECRET: 'short' }).join()).toMatch(/APP_SECRET must be at least 32/);
+    // An installation from before APP_SECRET keeps its person ids and links: the JWT secret is the master.
+    expect(loadConfig({ AUTH_JWT_SECRET: SECRET })).toMatchObject({ appSecret: SECRET, authJwtSecret: SECRET });
+  });
+
+  it('accepts no machine JWTs in production without AUTH_JWT_SECRET: people use sessions and personal tokens', () => {
+    const config = loadConfig({ NODE_ENV: 'production', APP_SECRET: SECRET });
+    expect(config).toMatchObject({ appSecret: SECRET, authJwtSecret: null });
+  });
+
+  it('reads ADMIN_EMAILS, SESSION_IDLE and OpenID Connect settings, which come as a set of three', () => {
+    const config = loadConfig({ AUTH_JWT_SECRET: SECRET, ADMIN_EMAILS: 'a@opcc.example, b@opcc.example', SESSION_IDLE: 'PT30M' });
+    expect(config).toMatchObject({ adminEmails: ['a@opcc.example', 'b@opcc.example'], sessionIdle: 'PT30M', oidc: null });
+    expect(problemsOf({ AUTH_JWT_SECRET: SECRET, OIDC_ISSUER_URL: 'https://login.example' }).join()).toMatch(/missing: OIDC_CLIENT_ID, OIDC_CLIENT_SECRET/);
+    expect(problemsOf({ AUTH_JWT_SECRET: SECRET, ADMIN_EMAILS: 'nobody' }).join()).toMatch(/ADMIN_EMAILS has an invalid address/);
+    const oidc = loadConfig({ AUTH_JWT_SECRET: SECRET, OIDC_ISSUER_URL: 'https://login.example/tenant', OIDC_CLIENT_ID: 'pz', OIDC_CLIENT_SECRET: 's' }).oidc;
+    expect(oidc).toEqual({ issuerUrl: 'https://login.example/tenant', clientId: 'pz', clientSecret: 's' });
   });
 
   it('requires a connection string for EventStoreDB', () => {

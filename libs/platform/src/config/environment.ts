@@ -21,7 +21,19 @@ export interface AppConfig {
   outboxDir: string;
   mailFrom: string;
   staffAlertEmails: string[];
-  authJwtSecret: string;
+  /**
+   * The master secret every derived key comes from (person ids, link and cookie signatures,
+   * request MACs): APP_SECRET, or AUTH_JWT_SECRET where an installation predates APP_SECRET.
+   */
+  appSecret: string;
+  /** The operators' machine JWT secret; null: no JWT is accepted (people use sessions and tokens). */
+  authJwtSecret: string | null;
+  /** Addresses that are staff from their first sign-in (the first staff; they invite the rest). */
+  adminEmails: string[];
+  /** A session ends after this long without a request (ISO 8601). */
+  sessionIdle: string;
+  /** OpenID Connect sign-in for staff and auditors, when all three are set. */
+  oidc: { issuerUrl: string; clientId: string; clientSecret: string } | null;
   /** Writes a minute one signed-in caller may make (per process); 0: no limit. */
   writeRateLimit: number;
   /** Longest lifetime a machine JWT may have (exp − iat), ISO 8601. */
@@ -64,6 +76,7 @@ const DURATIONS = {
   REMINDER_LEAD: 'P7D',
   RAG_AMBER_AFTER: 'P7D',
   RAG_RED_AFTER: 'P28D',
+  SESSION_IDLE: 'PT2H',
   SWEEP_INTERVAL: 'PT15M',
   AUTH_JWT_MAX_AGE: 'P1D',
 } as const;
@@ -112,13 +125,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     durations[name] = value;
   }
 
-  let authJwtSecret = nonEmpty(env.AUTH_JWT_SECRET);
-  if (!authJwtSecret) {
-    if (nodeEnv === 'development' || nodeEnv === 'test') authJwtSecret = developmentSecret();
-    else problems.push('AUTH_JWT_SECRET is required (only NODE_ENV=development may run without one)');
-  } else if (authJwtSecret.length < 32) {
-    problems.push('AUTH_JWT_SECRET must be at least 32 characters');
+  const developing = nodeEnv === 'development' || nodeEnv === 'test';
+  let authJwtSecret: string | null = nonEmpty(env.AUTH_JWT_SECRET) ?? null;
+  if (authJwtSecret !== null && authJwtSecret.length < 32) problems.push('AUTH_JWT_SECRET must be at least 32 characters');
+  // Development signs its own machine tokens (npm run token) with a random secret kept in var/.
+  if (authJwtSecret === null && developing) authJwtSecret = developmentSecret();
+  const appSecret = nonEmpty(env.APP_SECRET) ?? authJwtSecret;
+  if (appSecret === null) problems.push('APP_SECRET is required (at least 32 characters; only NODE_ENV=development may run without one)');
+  else if (nonEmpty(env.APP_SECRET) && appSecret.length < 32) problems.push('APP_SECRET must be at least 32 characters');
+
+  const adminEmails = list(env.ADMIN_EMAILS);
+  for (const email of adminEmails) {
+    if (!EMAIL.test(email)) problems.push(`ADMIN_EMAILS has an invalid address: "${email}"`);
   }
+
+  const oidcParts = { OIDC_ISSUER_URL: nonEmpty(env.OIDC_ISSUER_URL), OIDC_CLIENT_ID: nonEmpty(env.OIDC_CLIENT_ID), OIDC_CLIENT_SECRET: nonEmpty(env.OIDC_CLIENT_SECRET) };
+  const oidcSet = Object.values(oidcParts).filter(Boolean).length;
+  if (oidcSet > 0 && oidcSet < 3) {
+    problems.push(`OIDC_ISSUER_URL, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET are needed together (missing: ${Object.entries(oidcParts).filter(([, v]) => !v).map(([k]) => k).join(', ')})`);
+  }
+  if (oidcParts.OIDC_ISSUER_URL) checkUrl('OIDC_ISSUER_URL', oidcParts.OIDC_ISSUER_URL, ['https:', 'http:'], problems);
 
   const queuePrefix = env.QUEUE_PREFIX ?? 'pz';
   if (!/^[A-Za-z0-9_-]{1,40}$/.test(queuePrefix)) problems.push('QUEUE_PREFIX must be 1 to 40 letters, digits, _ or -');
@@ -155,7 +181,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     outboxDir: env.OUTBOX_DIR ?? 'var/outbox',
     mailFrom: env.MAIL_FROM ?? 'People Zones Grants <grants@localhost>',
     staffAlertEmails,
-    authJwtSecret: authJwtSecret!,
+    appSecret: appSecret!,
+    authJwtSecret,
+    adminEmails,
+    sessionIdle: durations.SESSION_IDLE,
+    oidc: oidcSet === 3 ? { issuerUrl: oidcParts.OIDC_ISSUER_URL!, clientId: oidcParts.OIDC_CLIENT_ID!, clientSecret: oidcParts.OIDC_CLIENT_SECRET! } : null,
     writeRateLimit,
     authJwtMaxAge: durations.AUTH_JWT_MAX_AGE,
     authJwtIssuer: nonEmpty(env.AUTH_JWT_ISSUER),
