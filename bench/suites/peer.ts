@@ -65,7 +65,21 @@ async function withRetries<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * Its node-sqlite3 driver now and then emits an 'error' on a statement nobody listens to ("cannot
+ * change into wal mode from within a transaction", from the connection-per-call pool), which
+ * would kill the process: the row then says Emmett failed, and why, instead of failing the run.
+ */
+function reportPeerCrashes(): void {
+  process.on('uncaughtException', (error) => {
+    log(`Emmett crashed the process: ${String(error)}`);
+    report({ available: false, reason: `Emmett crashed: ${String(error)}` });
+    process.exit(0);
+  });
+}
+
 async function main(): Promise<void> {
+  reportPeerCrashes();
   const emmettModule = loadEmmett();
   if (!emmettModule) {
     report({ available: false });
