@@ -70,7 +70,13 @@ const SAMPLES: Record<TemplateName, { data: Record<string, unknown>; unsubscribe
     },
   },
   'subscription-confirm': {
-    data: { confirmUrl: 'http://grants.test/subscriptions/confirm?token=c.sub-1.req-1.abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG', zones: ['Bell Foundry'] },
+    data: { confirmUrl: 'http://grants.test/alerts/confirm?token=c.sub-1.req-1.abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG', zones: ['Bell Foundry'] },
+  },
+  'sign-in-link': {
+    data: { signInUrl: 'http://grants.test/sign-in/link?token=abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG', expiresAt: '2026-11-28T10:15:00Z' },
+  },
+  invitation: {
+    data: { invitedTo: 'Bell Foundry Gardeners', invitedBy: 'alice@example.org', signInUrl: 'http://grants.test/sign-in' },
   },
 };
 
@@ -149,11 +155,11 @@ describe('email templates', () => {
 
   it('escapes every value in the HTML, and never runs a value as a template', () => {
     const hostile = 'Fish & Chips <script>alert("x")</script> {{roundUrl}} {{> layout}}';
-    for (const template of Object.keys(SAMPLES) as TemplateName[]) {
+    const FREE_TEXT = ['roundName', 'grantTitle', 'organisationName', 'reason', 'invitedTo', 'invitedBy'];
+    // The sign-in link's mail holds no free text at all: only its URL and time.
+    for (const template of (Object.keys(SAMPLES) as TemplateName[]).filter((t) => t !== 'sign-in-link')) {
       const { data, unsubscribeUrl } = SAMPLES[template];
-      const tainted = Object.fromEntries(
-        Object.entries(data).map(([k, v]) => [k, ['roundName', 'grantTitle', 'organisationName', 'reason'].includes(k) ? hostile : v]),
-      );
+      const tainted = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, FREE_TEXT.includes(k) ? hostile : v]));
       const zones = { ...('zones' in data ? { zones: [hostile] } : {}), ...('themes' in data ? { themes: [hostile] } : {}) };
       const rendered = templates.render(template, { ...tainted, ...zones }, { unsubscribeUrl });
 
@@ -164,8 +170,8 @@ describe('email templates', () => {
       expect(rendered.html).toContain('{{roundUrl}} {{&gt; layout}}');
       // Plain text is not HTML: the value arrives exactly as given, with no entities.
       expect(rendered.text).toContain(hostile);
-      // (These two subjects hold no value: the reminder's names the item, the confirmation's is fixed.)
-      if (template !== 'grantee-reminder' && template !== 'subscription-confirm') expect(rendered.subject).toContain(hostile);
+      // (These subjects hold no value: the reminder's names the item, the others are fixed.)
+      if (!['grantee-reminder', 'subscription-confirm', 'invitation'].includes(template)) expect(rendered.subject).toContain(hostile);
     }
   });
 

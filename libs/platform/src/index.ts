@@ -22,3 +22,4 @@ export * from './auth/machine-tokens';
 export * from './config/derived-keys';
 export * from './http/page-routes';
 export * from './http/accept';
+export * from './auth/personal-tokens';

@@ -4,9 +4,9 @@
  * or mistyped field fails loudly instead of sending "Closes on ." to a thousand people.
  */
 
-export type TemplateName = 'round-alert' | 'round-open' | 'round-closing' | 'grantee-reminder' | 'rag-alert' | 'subscription-confirm';
+export type TemplateName = 'round-alert' | 'round-open' | 'round-closing' | 'grantee-reminder' | 'rag-alert' | 'subscription-confirm' | 'sign-in-link' | 'invitation';
 
-export const TEMPLATE_NAMES: readonly TemplateName[] = ['round-alert', 'round-open', 'round-closing', 'grantee-reminder', 'rag-alert', 'subscription-confirm'];
+export const TEMPLATE_NAMES: readonly TemplateName[] = ['round-alert', 'round-open', 'round-closing', 'grantee-reminder', 'rag-alert', 'subscription-confirm', 'sign-in-link', 'invitation'];
 
 /**
  * `subscriber` mail is marketing-like (alerts someone asked for) and must carry an unsubscribe
@@ -77,6 +77,21 @@ export type SubscriptionConfirmData = {
   zones: string[];
 };
 
+export type SignInLinkData = {
+  /** The page that names the address and whose Continue button signs in (the link alone does not). */
+  signInUrl: Url;
+  /** When the link stops working. */
+  expiresAt: Instant;
+};
+
+export type InvitationData = {
+  /** What the person was invited to, as a phrase: "the Bell Foundry Gardeners", "the panel for Summer round 2026". */
+  invitedTo: string;
+  /** Who invited them, as the person signed in (their address), when a person did. */
+  invitedBy?: string;
+  signInUrl: Url;
+};
+
 export interface TemplateDataMap {
   'round-alert': RoundAlertData;
   'round-open': RoundOpenData;
@@ -84,6 +99,8 @@ export interface TemplateDataMap {
   'grantee-reminder': GranteeReminderData;
   'rag-alert': RagAlertData;
   'subscription-confirm': SubscriptionConfirmData;
+  'sign-in-link': SignInLinkData;
+  invitation: InvitationData;
 }
 
 export type FieldKind =
@@ -137,6 +154,14 @@ export const TEMPLATE_SPECS: { [K in TemplateName]: TemplateSpec & { fields: Rec
   'subscription-confirm': {
     audience: 'requester',
     fields: { confirmUrl: url, zones: texts },
+  },
+  'sign-in-link': {
+    audience: 'requester',
+    fields: { signInUrl: url, expiresAt: instant },
+  },
+  invitation: {
+    audience: 'requester',
+    fields: { invitedTo: text, invitedBy: optional(text), signInUrl: url },
   },
   'rag-alert': {
     audience: 'staff',

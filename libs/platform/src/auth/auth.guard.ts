@@ -5,12 +5,13 @@ import {
   Injectable,
   UnauthorizedException,
 } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import { ModuleRef, Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { isPageRoute } from '../http/page-routes';
 import { AuthenticatedRequest, AuthUser, UserRole } from './auth-user';
 import { MachineTokens, TokenRefused } from './machine-tokens';
 import { PUBLIC_KEY, ROLES_KEY } from './roles.decorator';
+import { PERSONAL_TOKENS, PersonalTokens } from './personal-tokens';
 
 /**
  * Global guard: every route needs a valid bearer token and one of its roles unless it is marked
@@ -18,9 +19,12 @@ import { PUBLIC_KEY, ROLES_KEY } from './roles.decorator';
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
+  private personal: PersonalTokens | null | undefined;
+
   constructor(
     private readonly reflector: Reflector,
     private readonly tokens: MachineTokens,
+    private readonly modules: ModuleRef,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -57,11 +61,29 @@ export class AuthGuard implements CanActivate {
     if (typeof header !== 'string' || !header.startsWith('Bearer ')) {
       throw new UnauthorizedException('A bearer token is required');
     }
+    const token = header.slice('Bearer '.length).trim();
+    const personal = this.personalTokens();
+    if (personal && token.startsWith(personal.prefix)) {
+      const user = await personal.verify(token);
+      if (!user) throw new UnauthorizedException('The access token is invalid, expired or revoked');
+      return user;
+    }
     try {
-      return await this.tokens.verify(header.slice('Bearer '.length).trim());
+      return await this.tokens.verify(token);
     } catch (error) {
       if (error instanceof TokenRefused) throw new UnauthorizedException(error.message);
       throw error;
     }
+  }
+
+  private personalTokens(): PersonalTokens | null {
+    if (this.personal === undefined) {
+      try {
+        this.personal = this.modules.get<PersonalTokens>(PERSONAL_TOKENS, { strict: false });
+      } catch {
+        this.personal = null;
+      }
+    }
+    return this.personal;
   }
 }
