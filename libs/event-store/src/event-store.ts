@@ -97,7 +97,7 @@ export interface Subscription {
 }
 
 export interface EventStore {
-  readonly kind: 'sqlite' | 'esdb';
+  readonly kind: 'sqlite' | 'esdb' | 'postgres';
   /**
    * Checks the tamper-evident hash chain over everything stored, reading events exactly as
    * stored (nothing parsed away or smoothed over): see docs/design/hash-chain.md.

@@ -1,0 +1,437 @@
+import { EventEmitter } from 'node:events';
+import type { Pool, PoolClient, QueryResult } from 'pg';
+import {
+  AppendResult,
+  ConcurrencyError,
+  DuplicateEventError,
+  EventStore,
+  ExpectedRevision,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  StoreUnavailableError,
+  StreamEventData,
+  SubscribeOptions,
+  Subscription,
+} from '../event-store';
+import { followLog, waitForAppendOrPoll } from '../follow-log';
+import { chainHash, GENESIS_HASH } from '../hash-chain';
+import { ChainAnchors, VerifyReport } from '../verify-chain';
+import { verifyPgChain } from './pg-chain';
+import { isUnavailable, toPgStoreError } from './pg-errors';
+import { migratePg, PgMigration } from './pg-migrations';
+
+/** Append-only: never edit a shipped migration, add a new one. */
+export const EVENT_STORE_MIGRATIONS: readonly PgMigration[] = [
+  {
+    version: 1,
+    name: 'events and checkpoints',
+    // Text columns, not jsonb: the hash chain is checked against the rows exactly as written,
+    // and jsonb would reorder keys and renormalise numbers. recorded_at is the ISO text that was hashed.
+    sql: `
+      CREATE TABLE events (
+        position    BIGINT  PRIMARY KEY,
+        id          TEXT    NOT NULL UNIQUE,
+        stream_id   TEXT    NOT NULL,
+        revision    INTEGER NOT NULL,
+        type        TEXT    NOT NULL,
+        data        TEXT    NOT NULL,
+        metadata    TEXT    NOT NULL,
+        recorded_at TEXT    NOT NULL,
+        prev_hash   TEXT    NOT NULL,
+        hash        TEXT    NOT NULL,
+        UNIQUE (stream_id, revision)
+      );
+      CREATE TABLE checkpoints (
+        name       TEXT PRIMARY KEY,
+        position   BIGINT NOT NULL,
+        updated_at TEXT NOT NULL
+      );`,
+  },
+];
+
+/**
+ * Key of the transaction-scoped advisory lock every append transaction takes first. Taken for
+ * the transaction only (pg_advisory_xact_lock): released by COMMIT or ROLLBACK, never left
+ * behind by a dead session, and usable through PgBouncer's transaction pooling.
+ */
+export const APPEND_LOCK_KEY = 0x707a_6170_7064; // "pzappd"
+
+export interface PgEventStoreOptions {
+  pool: Pool;
+  /** How often subscriptions look for events appended by other processes. */
+  pollIntervalMs?: number;
+  /** close() ends the pool as well (the store was given a pool of its own). */
+  ownsPool?: boolean;
+}
+
+const COLUMNS = 'position, id, stream_id, revision, type, data, metadata, recorded_at, prev_hash, hash';
+type EventRow = [number, string, string, number, string, string, string, string, string, string];
+
+interface PendingAppend {
+  kind: 'append';
+  streamId: string;
+  events: NewEvent[];
+  /** data and metadata as JSON text, made when the append was asked for: a payload that cannot be serialised fails alone. */
+  texts: [string, string][];
+  expected: ExpectedRevision;
+  resolve(result: AppendResult): void;
+  reject(error: unknown): void;
+}
+
+interface PendingCheckpoint {
+  kind: 'checkpoint';
+  name: string;
+  position: number;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+type PendingWrite = PendingAppend | PendingCheckpoint;
+type Outcome = { ok: true; result?: AppendResult } | { ok: false; error: unknown };
+
+/**
+ * The event store on PostgreSQL, for any number of processes on any number of machines.
+ *
+ * Positions are given out inside the append transaction, under a transaction-scoped advisory
+ * lock, so a position is visible before the next one is even assigned: the log has no gaps, a
+ * reader polling `position > checkpoint` can never step over an event that commits late, and
+ * the global hash chain runs over the whole log exactly as in SQLite. The lock serialises
+ * appends; throughput comes back from group commit: while one transaction holds the lock (or
+ * waits for it), every append this process is asked for queues, and the queue is written next
+ * as one transaction, in four round trips and one WAL flush, whatever its size.
+ */
+export class PgEventStore implements EventStore {
+  readonly kind = 'postgres' as const;
+  private readonly pool: Pool;
+  private readonly appended = new EventEmitter();
+  private readonly pollIntervalMs: number;
+  private pending: PendingWrite[] = [];
+  private draining: Promise<void> | null = null;
+  private closed = false;
+
+  /** Migrates the schema (safe when several processes start at once), then opens the store. */
+  static async open(options: PgEventStoreOptions): Promise<PgEventStore> {
+    try {
+      await migratePg(options.pool, 'event-store', EVENT_STORE_MIGRATIONS);
+    } catch (error) {
+      throw toPgStoreError(error, 'Event store');
+    }
+    return new PgEventStore(options);
+  }
+
+  private constructor(private readonly options: PgEventStoreOptions) {
+    this.pool = options.pool;
+    this.pollIntervalMs = options.pollIntervalMs ?? 200;
+    this.appended.setMaxListeners(0);
+  }
+
+  append(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    if (this.closed) return Promise.reject(new StoreUnavailableError('Event store is closed'));
+    if (events.length === 0) return Promise.reject(new Error('append needs at least one event'));
+    let texts: [string, string][];
+    try {
+      texts = events.map((e) => [JSON.stringify(e.data), JSON.stringify(e.metadata)]);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return new Promise((resolve, reject) => this.enqueue({ kind: 'append', streamId, events, texts, expected, resolve, reject }));
+  }
+
+  /** Joins the group commit, as in SQLite: a processor's checkpoint rides with the appends of its moment. */
+  saveCheckpoint(name: string, position: number): Promise<void> {
+    if (this.closed) return Promise.reject(new StoreUnavailableError('Event store is closed'));
+    return new Promise((resolve, reject) => this.enqueue({ kind: 'checkpoint', name, position, resolve, reject }));
+  }
+
+  private enqueue(write: PendingWrite): void {
+    this.pending.push(write);
+    this.draining ??= this.drain();
+  }
+
+  /** One group at a time per process: whatever queued while a group was written is the next group. */
+  private async drain(): Promise<void> {
+    // Let the appends of this turn of the event loop join the first group.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    while (this.pending.length > 0) {
+      const group = this.pending;
+      this.pending = [];
+      await this.writeGroup(group);
+    }
+    this.draining = null;
+  }
+
+  private async writeGroup(group: PendingWrite[]): Promise<void> {
+    let client: PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      const failure = toPgStoreError(error, 'Event store');
+      for (const request of group) request.reject(failure);
+      return;
+    }
+    let broken = false;
+    try {
+      let outcomes: Outcome[];
+      try {
+        outcomes = await this.writeInTransaction(client, group);
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        if (isUnavailable(error) || group.length === 1) throw error;
+        // Something no check foresaw failed the whole group: write each on its own, so only
+        // the culprit fails (what a savepoint per append would give, without its round trips).
+        outcomes = [];
+        for (const request of group) {
+          try {
+            outcomes.push((await this.writeInTransaction(client, [request]))[0]);
+          } catch (one) {
+            await client.query('ROLLBACK').catch(() => undefined);
+            if (isUnavailable(one)) throw one;
+            outcomes.push({ ok: false, error: toAppendError(one) });
+          }
+        }
+      }
+      let appends = 0;
+      group.forEach((request, i) => {
+        const outcome = outcomes[i];
+        if (!outcome.ok) request.reject(outcome.error);
+        else if (request.kind === 'append') {
+          appends += 1;
+          request.resolve(outcome.result!);
+        } else request.resolve();
+      });
+      if (appends > 0) this.appended.emit('appended');
+    } catch (error) {
+      broken = isUnavailable(error);
+      const failure = toAppendError(error);
+      for (const request of group) request.reject(failure);
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  /** One transaction for the whole group; `outcomes[i]` is what `group[i]` comes to. */
+  private async writeInTransaction(client: PoolClient, group: PendingWrite[]): Promise<Outcome[]> {
+    // One round trip: begin, wait for the append lock, read the head under it. In READ
+    // COMMITTED each statement sees what committed before it started, so the head read after
+    // the lock is the previous holder's last event.
+    const results = (await client.query(
+      `BEGIN; SELECT pg_advisory_xact_lock(${APPEND_LOCK_KEY}); SELECT position, hash FROM events ORDER BY position DESC LIMIT 1`,
+    )) as unknown as QueryResult<{ position: number; hash: string }>[];
+    const head = results[2].rows[0];
+    const chain = { position: head?.position ?? 0, hash: head?.hash ?? GENESIS_HASH };
+
+    const appends = group.filter((r): r is PendingAppend => r.kind === 'append');
+    const { streamHeads, stored } = await this.lookUp(client, appends);
+    const rows: unknown[][] = Array.from({ length: 10 }, () => []);
+    const checkpoints = new Map<string, number>();
+    const recordedAt = new Date().toISOString();
+
+    const outcomes: Outcome[] = group.map((request) => {
+      if (request.kind === 'checkpoint') {
+        checkpoints.set(request.name, request.position);
+        return { ok: true };
+      }
+      try {
+        return { ok: true, result: this.place(request, chain, streamHeads, stored, rows, recordedAt) };
+      } catch (error) {
+        return { ok: false, error };
+      }
+    });
+
+    if (rows[0].length > 0) {
+      await client.query(
+        `INSERT INTO events (${COLUMNS})
+         SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])`,
+        rows,
+      );
+    }
+    if (checkpoints.size > 0) {
+      await client.query(
+        `INSERT INTO checkpoints (name, position, updated_at) SELECT n, p, $3 FROM unnest($1::text[], $2::bigint[]) AS c(n, p)
+         ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at`,
+        [[...checkpoints.keys()], [...checkpoints.values()], recordedAt],
+      );
+    }
+    await client.query('COMMIT');
+    return outcomes;
+  }
+
+  /** The group's streams' last revisions and its event ids already stored, in one round trip. */
+  private async lookUp(client: PoolClient, appends: PendingAppend[]) {
+    const streamHeads = new Map<string, number>();
+    const stored = new Map<string, { streamId: string; revision: number; position: number }>();
+    if (appends.length === 0) return { streamHeads, stored };
+    const { rows } = await client.query<[string, string | null, number, number | null]>({
+      text: `SELECT stream_id, NULL AS id, max(revision), NULL::bigint FROM events WHERE stream_id = ANY($1::text[]) GROUP BY stream_id
+             UNION ALL
+             SELECT stream_id, id, revision, position FROM events WHERE id = ANY($2::text[])`,
+      values: [[...new Set(appends.map((a) => a.streamId))], appends.flatMap((a) => a.events.map((e) => e.id))],
+      rowMode: 'array',
+    });
+    for (const [streamId, id, revision, position] of rows) {
+      if (id === null) streamHeads.set(streamId, revision);
+      else stored.set(id, { streamId, revision, position: position! });
+    }
+    return { streamHeads, stored };
+  }
+
+  /**
+   * Checks one append against the state so far (the database's, plus this group's appends
+   * before it) and lays out its rows. Throws, changing nothing, when it must be refused.
+   */
+  private place(
+    request: PendingAppend,
+    chain: { position: number; hash: string },
+    streamHeads: Map<string, number>,
+    stored: Map<string, { streamId: string; revision: number; position: number }>,
+    rows: unknown[][],
+    recordedAt: string,
+  ): AppendResult {
+    const { streamId, events, expected } = request;
+    const already = alreadyStored(streamId, events, stored);
+    if (already) return already;
+
+    const current = streamHeads.get(streamId) ?? -1;
+    const ok =
+      expected === 'any' ||
+      (expected === 'no_stream' && current === -1) ||
+      (expected === 'exists' && current >= 0) ||
+      (typeof expected === 'number' && expected === current);
+    if (!ok) throw new ConcurrencyError(streamId, expected, current === -1 ? 'no_stream' : current);
+
+    const laidOut: unknown[][] = [];
+    let { position, hash } = chain;
+    let revision = current;
+    for (const [i, event] of events.entries()) {
+      revision += 1;
+      position += 1;
+      const prevHash = hash;
+      hash = chainHash(prevHash, { id: event.id, streamId, revision, position, type: event.type, data: event.data, metadata: event.metadata, recordedAt });
+      laidOut.push([position, event.id, streamId, revision, event.type, request.texts[i][0], request.texts[i][1], recordedAt, prevHash, hash]);
+    }
+    // Only now that nothing can throw does the group's state move on.
+    for (const row of laidOut) row.forEach((value, column) => rows[column].push(value));
+    events.forEach((event, i) => stored.set(event.id, { streamId, revision: current + 1 + i, position: chain.position + 1 + i }));
+    streamHeads.set(streamId, revision);
+    chain.position = position;
+    chain.hash = hash;
+    return { nextExpectedRevision: revision, position };
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const rows = await this.streamRows<EventRow>(COLUMNS, streamId, options);
+    return rows.map(toRecorded);
+  }
+
+  async readStreamData(streamId: string, options: ReadStreamOptions = {}): Promise<StreamEventData[]> {
+    const rows = await this.streamRows<[string, string, number, number]>('type, data, revision, position', streamId, options);
+    return rows.map(([type, data, revision, position]) => ({ type, data: JSON.parse(data) as unknown, revision, position }));
+  }
+
+  private async streamRows<R>(columns: string, streamId: string, options: ReadStreamOptions): Promise<R[]> {
+    const from = options.fromRevision ?? 0;
+    const whole = from <= 0 && options.maxCount === undefined;
+    return this.rows<R>(
+      whole
+        ? `SELECT ${columns} FROM events WHERE stream_id = $1 ORDER BY revision`
+        : `SELECT ${columns} FROM events WHERE stream_id = $1 AND revision >= $2 ORDER BY revision LIMIT $3`,
+      whole ? [streamId] : [streamId, from, options.maxCount ?? null],
+    );
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const max = options.maxCount === undefined || options.maxCount < 0 ? null : options.maxCount;
+    const rows = await this.rows<EventRow>(`SELECT ${COLUMNS} FROM events WHERE position > $1 ORDER BY position LIMIT $2`, [options.after ?? 0, max]);
+    return rows.map(toRecorded);
+  }
+
+  subscribeToAll(options: SubscribeOptions): Subscription {
+    return followLog({
+      after: options.after,
+      batchSize: options.batchSize ?? 500,
+      read: (after, max) => this.readAll({ after, maxCount: max }),
+      handle: options.handle,
+      onError: options.onError,
+      // This process's appends wake us at once; other processes' are found by polling (LISTEN
+      // would need a session of its own, which PgBouncer's transaction pooling does not give).
+      waitForMore: (signal) => waitForAppendOrPoll(this.appended, this.pollIntervalMs, signal),
+    });
+  }
+
+  async headPosition(): Promise<number> {
+    const rows = await this.rows<[number | null]>('SELECT max(position) FROM events', []);
+    return rows[0][0] ?? 0;
+  }
+
+  async loadCheckpoint(name: string): Promise<number | null> {
+    const rows = await this.rows<[number]>('SELECT position FROM checkpoints WHERE name = $1', [name]);
+    return rows[0]?.[0] ?? null;
+  }
+
+  async verifyChain(anchors: ChainAnchors = {}): Promise<VerifyReport> {
+    return verifyPgChain(this.pool, anchors);
+  }
+
+  async ping(): Promise<void> {
+    await this.rows('SELECT 1', []);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.draining;
+    this.appended.emit('appended');
+    if (this.options.ownsPool) await this.pool.end();
+  }
+
+  private async rows<R>(text: string, values: unknown[]): Promise<R[]> {
+    if (this.closed && this.options.ownsPool) throw new StoreUnavailableError('Event store is closed');
+    try {
+      return (await this.pool.query<R & unknown[]>({ text, values, rowMode: 'array' })).rows;
+    } catch (error) {
+      throw toPgStoreError(error, 'Event store');
+    }
+  }
+}
+
+/** As in SQLite: a retried append returns the first result; ids stored elsewhere, or half a batch, are a caller's bug. */
+function alreadyStored(
+  streamId: string,
+  events: NewEvent[],
+  stored: Map<string, { streamId: string; revision: number; position: number }>,
+): AppendResult | null {
+  let found = 0;
+  let last: { revision: number; position: number } | undefined;
+  for (const event of events) {
+    const row = stored.get(event.id);
+    if (!row) continue;
+    if (row.streamId !== streamId) throw new DuplicateEventError(event.id, 'already stored in another stream');
+    found += 1;
+    last = row;
+  }
+  if (found === 0) return null;
+  if (found < events.length) throw new DuplicateEventError(events[0].id, 'only part of this batch was stored before');
+  return { nextExpectedRevision: last!.revision, position: last!.position };
+}
+
+function toRecorded(row: EventRow): RecordedEvent {
+  return {
+    position: row[0],
+    id: row[1],
+    streamId: row[2],
+    revision: row[3],
+    type: row[4],
+    data: JSON.parse(row[5]) as unknown,
+    metadata: JSON.parse(row[6]) as RecordedEvent['metadata'],
+    recordedAt: row[7],
+    prevHash: row[8],
+    hash: row[9],
+  };
+}
+
+function toAppendError(error: unknown): unknown {
+  if ((error as { code?: string }).code === '23505') return new DuplicateEventError('?', 'id already stored');
+  return toPgStoreError(error, 'Event store');
+}
