@@ -1,0 +1,173 @@
+import type { Pool, PoolClient } from 'pg';
+import { migratePg, PgMigration } from '@pz/event-store/postgres/pg-migrations';
+import type { Checkpoint, CommitBatch, DocumentChange, ProjectionShape, ReadModelStore } from '../document-store';
+
+export const READ_MODEL_MIGRATIONS: readonly PgMigration[] = [
+  {
+    version: 1,
+    name: 'documents and checkpoints',
+    // "C" collation: lists come back in byte order of their ids, as from SQLite.
+    sql: `
+      CREATE TABLE rm_docs (
+        collection TEXT COLLATE "C" NOT NULL,
+        id         TEXT COLLATE "C" NOT NULL,
+        doc        TEXT NOT NULL,
+        PRIMARY KEY (collection, id));
+      CREATE TABLE rm_checkpoints (
+        projection TEXT PRIMARY KEY,
+        position   BIGINT NOT NULL,
+        version    INTEGER NOT NULL);`,
+  },
+];
+
+/**
+ * Read models in PostgreSQL, shared by every API and worker process. A commit moves each
+ * checkpoint with a compare-and-set (UPDATE ... WHERE position = expected, or an INSERT that must
+ * not conflict): a second runner committing on the same checkpoint waits on the row, then finds
+ * it moved and writes nothing. So a batch is applied to the store once, whoever applied it first.
+ */
+export class PgReadModelStore implements ReadModelStore {
+  readonly kind = 'postgres';
+
+  static async open(pool: Pool, options: { ownsPool?: boolean } = {}): Promise<PgReadModelStore> {
+    await migratePg(pool, 'read-models', READ_MODEL_MIGRATIONS);
+    return new PgReadModelStore(pool, options.ownsPool ?? false);
+  }
+
+  private constructor(
+    private readonly pool: Pool,
+    private readonly ownsPool: boolean,
+  ) {}
+
+  async get<T>(collection: string, id: string): Promise<T | undefined> {
+    const { rows } = await this.pool.query<[string]>({ text: 'SELECT doc FROM rm_docs WHERE collection = $1 AND id = $2', values: [collection, id], rowMode: 'array' });
+    return rows.length === 0 ? undefined : (JSON.parse(rows[0][0]) as T);
+  }
+
+  async list<T>(collection: string): Promise<T[]> {
+    const { rows } = await this.pool.query<[string]>({ text: 'SELECT doc FROM rm_docs WHERE collection = $1 ORDER BY id', values: [collection], rowMode: 'array' });
+    return rows.map((r) => JSON.parse(r[0]) as T);
+  }
+
+  async checkpoints(): Promise<Map<string, Checkpoint>> {
+    return readCheckpoints(this.pool);
+  }
+
+  async commit(batch: CommitBatch): Promise<boolean> {
+    return this.inTransaction(async (client) => {
+      for (const [name, want] of batch.expected) {
+        const to = batch.next.get(name);
+        if (!(await (to ? moveCheckpoint(client, name, want, to) : stillAt(client, name, want)))) return false;
+      }
+      for (const [name, to] of batch.next) {
+        if (batch.expected.has(name)) continue;
+        await client.query(
+          `INSERT INTO rm_checkpoints (projection, position, version) VALUES ($1, $2, $3)
+           ON CONFLICT (projection) DO UPDATE SET position = excluded.position, version = excluded.version`,
+          [name, to.position, to.version],
+        );
+      }
+      await writeChanges(client, batch.changes);
+      return true;
+    });
+  }
+
+  async reset(projection: ProjectionShape, expected: Checkpoint | null): Promise<boolean> {
+    return this.inTransaction(async (client) => {
+      if (!(await moveCheckpoint(client, projection.name, expected, { position: 0, version: projection.version }))) return false;
+      await client.query('DELETE FROM rm_docs WHERE collection = ANY($1::text[])', [[...projection.collections]]);
+      return true;
+    });
+  }
+
+  async snapshot(collections: readonly string[]): Promise<{ checkpoints: Map<string, Checkpoint>; documents: Map<string, unknown> }> {
+    // One REPEATABLE READ transaction: documents and checkpoints as of the same commit.
+    return this.inTransaction(async (client) => {
+      const { rows } = await client.query<[string, string, string]>({
+        text: 'SELECT collection, id, doc FROM rm_docs WHERE collection = ANY($1::text[]) ORDER BY collection, id',
+        values: [[...collections]],
+        rowMode: 'array',
+      });
+      const documents = new Map<string, unknown>();
+      for (const [collection, id, doc] of rows) documents.set(`${collection}/${id}`, JSON.parse(doc));
+      return { checkpoints: await readCheckpoints(client), documents };
+    }, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsPool) await this.pool.end();
+  }
+
+  /** Runs `work` in a transaction; a false answer rolls it back. */
+  private async inTransaction<R>(work: (client: PoolClient) => Promise<R>, begin = 'BEGIN'): Promise<R> {
+    const client = await this.pool.connect();
+    try {
+      await client.query(begin);
+      const result = await work(client);
+      await client.query(result === false ? 'ROLLBACK' : 'COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+}
+
+/**
+ * Compare-and-set of one checkpoint: from `expected` (null: not stored) to `to`. False when it
+ * is not at `expected`. A concurrent transaction on the same row waits for ours, then re-reads
+ * the row and fails its own condition.
+ */
+async function moveCheckpoint(client: PoolClient, name: string, expected: Checkpoint | null, to: Checkpoint): Promise<boolean> {
+  const result =
+    expected === null
+      ? await client.query('INSERT INTO rm_checkpoints (projection, position, version) VALUES ($1, $2, $3) ON CONFLICT (projection) DO NOTHING', [
+          name,
+          to.position,
+          to.version,
+        ])
+      : await client.query('UPDATE rm_checkpoints SET position = $2, version = $3 WHERE projection = $1 AND position = $4 AND version = $5', [
+          name,
+          to.position,
+          to.version,
+          expected.position,
+          expected.version,
+        ]);
+  return result.rowCount === 1;
+}
+
+/** Whether a checkpoint the batch does not move is still where the batch was applied on (locked until commit). */
+async function stillAt(client: PoolClient, name: string, expected: Checkpoint | null): Promise<boolean> {
+  const { rows } = await client.query<{ position: number; version: number }>('SELECT position, version FROM rm_checkpoints WHERE projection = $1 FOR SHARE', [name]);
+  if (expected === null) return rows.length === 0;
+  return rows.length === 1 && Number(rows[0].position) === expected.position && rows[0].version === expected.version;
+}
+
+/** A batch's documents in two statements, whatever its size: the writes, then the deletions. */
+async function writeChanges(client: PoolClient, changes: readonly DocumentChange[]): Promise<void> {
+  // One change per document (the last), or an upsert would meet its own row twice.
+  const last = new Map<string, DocumentChange>();
+  for (const c of changes) last.set(`${c.collection}\u0000${c.id}`, c);
+  const puts = [...last.values()].filter((c) => c.doc !== null);
+  const deletes = [...last.values()].filter((c) => c.doc === null);
+  if (puts.length > 0) {
+    await client.query(
+      `INSERT INTO rm_docs (collection, id, doc) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
+       ON CONFLICT (collection, id) DO UPDATE SET doc = excluded.doc`,
+      [puts.map((c) => c.collection), puts.map((c) => c.id), puts.map((c) => JSON.stringify(c.doc))],
+    );
+  }
+  if (deletes.length > 0) {
+    await client.query('DELETE FROM rm_docs d USING unnest($1::text[], $2::text[]) AS x(collection, id) WHERE d.collection = x.collection AND d.id = x.id', [
+      deletes.map((c) => c.collection),
+      deletes.map((c) => c.id),
+    ]);
+  }
+}
+
+async function readCheckpoints(db: Pool | PoolClient): Promise<Map<string, Checkpoint>> {
+  const { rows } = await db.query<[string, number, number]>({ text: 'SELECT projection, position, version FROM rm_checkpoints', rowMode: 'array' });
+  return new Map(rows.map(([projection, position, version]) => [projection, { position: Number(position), version }]));
+}
