@@ -18,7 +18,10 @@ import { loggerOptions } from './logging/logger-options';
 import { READ_MODEL_STORE, SqliteReadModelStore } from '@pz/projections';
 import { IDEMPOTENCY_RECORDS } from './idempotency/idempotency-records';
 import { SqliteIdempotencyRecords } from './idempotency/sqlite-idempotency-records';
-import { openEventStore, openSqliteConnections, SQLITE_CONNECTIONS, SqliteConnections } from './store/open-stores';
+import type { Pool } from 'pg';
+import { PgReadModelStore } from '@pz/projections/postgres/pg-read-model-store';
+import { PgIdempotencyRecords } from './idempotency/pg-idempotency-records';
+import { openEventStore, openPostgresPool, openSqliteConnections, POSTGRES_POOL, SQLITE_CONNECTIONS, SqliteConnections } from './store/open-stores';
 import { ReadModels } from './store/read-models.service';
 import { StoreLifecycle } from './store/store-lifecycle';
 
@@ -38,17 +41,18 @@ export class PlatformModule {
       controllers: [HealthController],
       providers: [
         { provide: APP_CONFIG, useFactory: (cs: ConfigService) => cs.getOrThrow<AppConfig>('app'), inject: [ConfigService] },
-        { provide: EVENT_STORE, useFactory: openEventStore, inject: [APP_CONFIG] },
+        { provide: POSTGRES_POOL, useFactory: openPostgresPool, inject: [APP_CONFIG] },
+        { provide: EVENT_STORE, useFactory: openEventStore, inject: [APP_CONFIG, POSTGRES_POOL] },
         { provide: SQLITE_CONNECTIONS, useFactory: openSqliteConnections, inject: [APP_CONFIG] },
         {
           provide: READ_MODEL_STORE,
-          useFactory: (sqlite: SqliteConnections) => new SqliteReadModelStore(sqlite.readModels),
-          inject: [SQLITE_CONNECTIONS],
+          useFactory: (sqlite: SqliteConnections, pool: Pool | null) => (pool ? PgReadModelStore.open(pool) : new SqliteReadModelStore(sqlite.readModels)),
+          inject: [SQLITE_CONNECTIONS, POSTGRES_POOL],
         },
         {
           provide: IDEMPOTENCY_RECORDS,
-          useFactory: (sqlite: SqliteConnections) => new SqliteIdempotencyRecords(sqlite.readModels),
-          inject: [SQLITE_CONNECTIONS],
+          useFactory: (sqlite: SqliteConnections, pool: Pool | null) => (pool ? PgIdempotencyRecords.open(pool) : new SqliteIdempotencyRecords(sqlite.readModels)),
+          inject: [SQLITE_CONNECTIONS, POSTGRES_POOL],
         },
         {
           provide: MachineTokens,
@@ -71,7 +75,7 @@ export class PlatformModule {
         { provide: APP_GUARD, useExisting: IdempotencyKeys },
         { provide: APP_FILTER, useClass: DomainExceptionFilter },
       ],
-      exports: [APP_CONFIG, EVENT_STORE, SQLITE_CONNECTIONS, READ_MODEL_STORE, IDEMPOTENCY_RECORDS, ReadModels, RedisProbe, HealthRegistry, CqrsModule, MachineTokens],
+      exports: [APP_CONFIG, EVENT_STORE, SQLITE_CONNECTIONS, POSTGRES_POOL, READ_MODEL_STORE, IDEMPOTENCY_RECORDS, ReadModels, RedisProbe, HealthRegistry, CqrsModule, MachineTokens],
     };
   }
 }

@@ -93,6 +93,17 @@ describe('loadConfig', () => {
     expect(loadConfig({ AUTH_JWT_SECRET: SECRET, EVENT_STORE: 'esdb', ESDB_CONNECTION_STRING: 'esdb+discover://cluster.example:2113' }).eventStore).toBe('esdb');
   });
 
+  it('requires a PostgreSQL connection string for EVENT_STORE=postgres, and names every bad variable at once', () => {
+    expect(problemsOf({ AUTH_JWT_SECRET: SECRET, EVENT_STORE: 'postgres' }).join()).toMatch(/DATABASE_URL is required when EVENT_STORE=postgres/);
+    const problems = problemsOf({ AUTH_JWT_SECRET: SECRET, EVENT_STORE: 'postgres', DATABASE_URL: 'mysql://db/grants', DATABASE_POOL_SIZE: '0', PORT: 'x' }).join('\n');
+    expect(problems).toMatch(/DATABASE_URL must use postgres: or postgresql:/);
+    expect(problems).toMatch(/DATABASE_POOL_SIZE must be a whole number/);
+    expect(problems).toMatch(/PORT must be/);
+    expect(problemsOf({ AUTH_JWT_SECRET: SECRET, EVENT_STORE: 'postgres', DATABASE_URL: 'postgres://db.example:5432' }).join()).toMatch(/must name a database/);
+    const config = loadConfig({ AUTH_JWT_SECRET: SECRET, EVENT_STORE: 'postgres', DATABASE_URL: 'postgres://grants@db.example:5432/grants' });
+    expect(config).toMatchObject({ eventStore: 'postgres', databaseUrl: 'postgres://grants@db.example:5432/grants', databasePoolSize: 10 });
+  });
+
   it('accepts shrunk durations for tests and demos', () => {
     expect(loadConfig({ AUTH_JWT_SECRET: SECRET, RAG_AMBER_AFTER: 'PT2S' }).ragAmberAfter).toBe('PT2S');
   });

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Duration } from 'luxon';
 import { esdbConnectionProblem } from '@pz/event-store/esdb/esdb-connection';
+import { pgConnectionProblem } from '@pz/event-store/postgres/pg-connection';
 
 /**
  * The service's configuration, read once from the environment and validated as a whole:
@@ -13,9 +14,13 @@ export interface AppConfig {
   nodeEnv: string;
   port: number;
   publicUrl: string;
-  eventStore: 'sqlite' | 'esdb';
+  eventStore: 'sqlite' | 'esdb' | 'postgres';
   sqlitePath: string;
   esdbConnectionString: string | undefined;
+  /** PostgreSQL, when EVENT_STORE=postgres: events, keys, credentials, kept requests and read models. */
+  databaseUrl: string | undefined;
+  /** Connections each process may hold on DATABASE_URL. */
+  databasePoolSize: number;
   redisUrl: string;
   smtpUrl: string | undefined;
   outboxDir: string;
@@ -91,8 +96,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const port = parsePort(env.PORT ?? '3000', problems);
 
   const eventStore = env.EVENT_STORE ?? 'sqlite';
-  if (eventStore !== 'sqlite' && eventStore !== 'esdb') {
-    problems.push(`EVENT_STORE must be "sqlite" or "esdb" (got "${eventStore}")`);
+  if (eventStore !== 'sqlite' && eventStore !== 'esdb' && eventStore !== 'postgres') {
+    problems.push(`EVENT_STORE must be "sqlite", "postgres" or "esdb" (got "${eventStore}")`);
   }
   const esdb = nonEmpty(env.ESDB_CONNECTION_STRING);
   if (eventStore === 'esdb') {
@@ -101,6 +106,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       const problem = esdbConnectionProblem(esdb);
       if (problem) problems.push(problem);
     }
+  }
+
+  const databaseUrl = nonEmpty(env.DATABASE_URL);
+  if (eventStore === 'postgres' && !databaseUrl) problems.push('DATABASE_URL is required when EVENT_STORE=postgres');
+  if (databaseUrl) {
+    const problem = pgConnectionProblem(databaseUrl);
+    if (problem) problems.push(problem);
+  }
+  const databasePoolSizeText = env.DATABASE_POOL_SIZE ?? '10';
+  const databasePoolSize = Number(databasePoolSizeText);
+  if (!/^\d+$/.test(databasePoolSizeText) || databasePoolSize < 1) {
+    problems.push(`DATABASE_POOL_SIZE must be a whole number of connections, at least 1 (got "${databasePoolSizeText}")`);
   }
 
   const publicUrl = env.PUBLIC_URL ?? `http://localhost:${port ?? 3000}`;
@@ -173,9 +190,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     nodeEnv,
     port: port!,
     publicUrl: publicUrl.replace(/\/+$/, ''),
-    eventStore: eventStore as 'sqlite' | 'esdb',
+    eventStore: eventStore as AppConfig['eventStore'],
     sqlitePath: env.SQLITE_PATH ?? 'var/grants.sqlite',
     esdbConnectionString: esdb,
+    databaseUrl,
+    databasePoolSize,
     redisUrl,
     smtpUrl,
     outboxDir: env.OUTBOX_DIR ?? 'var/outbox',

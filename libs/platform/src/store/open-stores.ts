@@ -1,10 +1,24 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import type { Pool } from 'pg';
 import { EventStore, SqliteEventStore } from '@pz/event-store';
+import { PgEventStore } from '@pz/event-store/postgres/pg-event-store';
+import { openPgPool } from '@pz/event-store/postgres/pg-pool';
 import type { AppConfig } from '../config/environment';
 
-export function openEventStore(config: AppConfig): EventStore {
+/** The one pool a process holds on DATABASE_URL, shared by every PostgreSQL adapter; null unless EVENT_STORE=postgres. */
+export const POSTGRES_POOL = Symbol('PostgresPool');
+
+export function openPostgresPool(config: AppConfig): Pool | null {
+  if (config.eventStore !== 'postgres') return null;
+  return openPgPool(config.databaseUrl!, { max: config.databasePoolSize, application_name: 'people-zones-grants' });
+}
+
+export function openEventStore(config: AppConfig, pool: Pool | null = null): EventStore | Promise<EventStore> {
+  if (config.eventStore === 'postgres') {
+    return PgEventStore.open({ pool: pool ?? openPostgresPool(config)!, ownsPool: pool === null });
+  }
   if (config.eventStore === 'esdb') {
     // Loaded only when chosen, so the embedded default never touches the gRPC client.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -17,7 +31,8 @@ export function openEventStore(config: AppConfig): EventStore {
 /**
  * The SQLite file's connections for everything beside the events. With the embedded store it is
  * the same file as the events (one file to back up); with EventStoreDB a local file that is NOT
- * disposable, because it holds the personal-data keys.
+ * disposable, because it holds the personal-data keys. With PostgreSQL, what still reaches it
+ * (the identity module's credential store, until that module is wired to POSTGRES_POOL) is local to the process's machine.
  */
 export interface SqliteConnections {
   /** Read models and idempotency records: rebuildable or short-lived, so no fsync per commit. */
