@@ -1,11 +1,13 @@
-// npm run audit:verify -- <store.sqlite | export.ndjson> [--expect-head <position>[:<hash>]]
+// npm run audit:verify -- <store.sqlite | postgres://... | export.ndjson> [--expect-head <position>[:<hash>]]
 //
-// Checks the tamper-evident hash chain offline, from a copy of the store file or from an NDJSON
-// export (GET /audit/events with Accept: application/x-ndjson). Exit code 0 when intact, 1 when
+// Checks the tamper-evident hash chain offline, from a copy of the store file, a PostgreSQL
+// database (the rows as stored, read by a connection of its own) or an NDJSON export (GET /audit/events with Accept: application/x-ndjson). Exit code 0 when intact, 1 when
 // broken (naming the first broken position), 2 on bad usage.
 import { createReadStream, openSync, readSync, closeSync, existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import { verifyPgChain } from '../libs/event-store/src/postgres/pg-chain';
+import { openPgPool } from '../libs/event-store/src/postgres/pg-pool';
 import { verifySqliteChain } from '../libs/event-store/src/sqlite/sqlite-chain';
 import { ChainLink, parseHead, verifyGlobalChain } from '../libs/event-store/src/verify-chain';
 
@@ -28,13 +30,21 @@ async function* ndjsonLinks(path: string): AsyncIterable<ChainLink> {
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({ allowPositionals: true, options: { 'expect-head': { type: 'string' } } });
   const [file] = positionals;
-  if (!file || !existsSync(file)) {
-    process.stderr.write('usage: npm run audit:verify -- <store.sqlite | export.ndjson> [--expect-head <position>[:<hash>]]\n');
+  const database = /^postgres(ql)?:\/\//.test(file ?? '');
+  if (!file || (!database && !existsSync(file))) {
+    process.stderr.write('usage: npm run audit:verify -- <store.sqlite | postgres://... | export.ndjson> [--expect-head <position>[:<hash>]]\n');
     return 2;
   }
   const expectHead = parseHead(values['expect-head']);
   let report;
-  if (isSqliteFile(file)) {
+  if (database) {
+    const pool = openPgPool(file, { max: 1 });
+    try {
+      report = await verifyPgChain(pool, { expectHead });
+    } finally {
+      await pool.end();
+    }
+  } else if (isSqliteFile(file)) {
     report = await verifySqliteChain(file, { expectHead });
   } else {
     report = await verifyGlobalChain(ndjsonLinks(file), { expectHead });
