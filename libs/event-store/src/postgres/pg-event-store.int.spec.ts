@@ -81,6 +81,19 @@ describeWithPostgres('PostgreSQL event store', () => {
       await store.close();
     });
 
+    it('stores quotes, backslashes and any text exactly, as values and never as SQL', async () => {
+      const { store } = await openStore();
+      const hostile = `o'brien\\'); DROP TABLE events; -- $$ \u0000? no: \u00e9\u{1F600}`.replace('\u0000', '');
+      const stream = `stream-${hostile}`;
+      const event = newEvent(`Type'${hostile}`, { text: hostile, nested: [hostile, { [hostile]: 'key' }] });
+      await store.append(stream, [event], 'no_stream');
+      const [read] = await store.readStream(stream);
+      expect(read).toMatchObject({ streamId: stream, type: event.type, data: event.data, metadata: event.metadata });
+      expect(await store.append(stream, [event], 'no_stream')).toEqual({ nextExpectedRevision: 0, position: read.position });
+      expect(await store.verifyChain()).toMatchObject({ ok: true, events: 1 });
+      await store.close();
+    });
+
     it('catches an edited row and a removed tail', async () => {
       const { schema, store } = await openStore();
       await store.append('s', [newEvent('A'), newEvent('B'), newEvent('C')], 'no_stream');
