@@ -15,6 +15,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { flag, ROOT, runSuite, SuiteOutput } from './lib/child';
 import { grantLog } from './lib/event-log';
+import { createTemporaryDatabase } from '../libs/event-store/src/postgres/testing/temporary-postgres';
 
 const quick = flag('quick');
 const onlyArg = process.argv.indexOf('--only');
@@ -88,6 +89,29 @@ async function main(): Promise<void> {
     }
     row({ name: 'peer.append', ours: n(r.oursAppendPerSecond), baseline: n(r.emmettAppendPerSecond), unit: 'appends/s', target: 'ratio >= 10', check: (x) => x.ratio! >= 10, note: `Emmett SQLite ${r.version}, ${r.appends} appends, one at a time; ${r.emmettFailures} Emmett calls failed and were retried` });
     row({ name: 'peer.read', ours: n(r.oursReadPerSecond), baseline: n(r.emmettReadPerSecond), unit: 'events/s', target: 'ratio >= 5', check: (x) => x.ratio! >= 5, note: `Emmett aggregateStream vs our readStream + fold` });
+  });
+
+  await suite('postgres', async () => {
+    const r = await runSuite('postgres', mode);
+    if (!r.available) {
+      row({ name: 'pg.append.sequential', ours: NaN, baseline: null, unit: 'appends/s', target: 'needs PostgreSQL', note: String(r.reason) });
+      return;
+    }
+    const emmettNote = r.emmett ? `Emmett PostgreSQL ${r.emmett}, same server and run` : 'Emmett PostgreSQL not installed in bench/peer (npm run bench:peer)';
+    row({ name: 'pg.append.rawSequential', ours: n(r.rawSequentialPerSecond), baseline: null, unit: 'appends/s', target: 'context: one INSERT per commit, one connection', note: 'the fsync floor of this server: every durable sequential append pays one WAL flush' });
+    row({ name: 'pg.append.raw64', ours: n(r.raw64PerSecond), baseline: n(r.rawSequentialPerSecond), unit: 'appends/s', target: 'context: raw from 64 connections' });
+    row({ name: 'pg.append.sequential', ours: n(r.oursSequentialPerSecond), baseline: r.emmettAppendPerSecond === null ? null : n(r.emmettAppendPerSecond), unit: 'appends/s', target: 'ratio >= 1.5 (vs Emmett)', check: (x) => x.ratio !== null && x.ratio >= 1.5, note: `${r.appends} appends, one event each, expected revision; ${emmettNote}; raw ${Math.round(n(r.rawSequentialPerSecond))}/s` });
+    row({ name: 'pg.append.groupCommit64', ours: n(r.ours64PerSecond), baseline: n(r.oursSequentialPerSecond), unit: 'appends/s', target: 'ratio >= 2 (vs our sequential)', check: (x) => x.ratio! >= 2, note: `64 in flight, one process: the appends queued behind the advisory lock commit together` });
+    row({ name: 'pg.read.fold', ours: n(r.oursReadPerSecond), baseline: r.emmettReadPerSecond === null ? null : n(r.emmettReadPerSecond), unit: 'events/s', target: 'ratio >= 1.2 (vs Emmett)', check: (x) => x.ratio !== null && x.ratio >= 1.2, note: `readStreamData + fold vs Emmett aggregateStream; raw SELECT + parse + fold ${Math.round(n(r.rawReadPerSecond))}/s` });
+    // HTTP score writes on each store, in turn, in this run.
+    const database = await createTemporaryDatabase();
+    try {
+      const onSqlite = (await runSuite('http', [...mode, '--only', 'scores'])).scores as { requestsPerSecond: number; p99: number };
+      const onPostgres = (await runSuite('http', [...mode, '--only', 'scores'], { env: { EVENT_STORE: 'postgres', DATABASE_URL: database.url } })).scores as { requestsPerSecond: number; p99: number; non2xx: number };
+      row({ name: 'pg.http.scores', ours: onPostgres.requestsPerSecond, baseline: onSqlite.requestsPerSecond, unit: 'req/s', target: 'ratio >= 0.5 (vs the same on SQLite)', check: (x) => onPostgres.non2xx === 0 && x.ratio! >= 0.5, note: `PUT scores, 64 connections; p99 ${onPostgres.p99} ms on PostgreSQL, ${onSqlite.p99} ms on SQLite` });
+    } finally {
+      await database.drop();
+    }
   });
 
   await suite('replay', async () => {
