@@ -76,6 +76,16 @@ export interface ReadModelStore {
    * transaction, if its checkpoint is still `expected`; false, changing nothing, otherwise.
    */
   reset(projection: ProjectionShape, expected: Checkpoint | null): Promise<boolean>;
+  /**
+   * Optional leases, so that of several runners sharing a store one applies each projection and
+   * the others only read: takes or renews, for `holder` and `ttlMs`, the lease of each named
+   * projection that is free, expired or already its own, and answers the names it holds now. A
+   * runner that dies simply stops renewing; its leases expire. Without leases every runner
+   * applies every batch and the conditional commit keeps the first (correct, but work wasted).
+   */
+  lease?(projections: readonly string[], holder: string, ttlMs: number): Promise<Set<string>>;
+  /** Gives up `holder`'s leases (a clean stop), so no one has to wait for them to expire. */
+  release?(holder: string): Promise<void>;
   /** The documents of `collections` (keyed `collection/id`) and every checkpoint, as of one moment. */
   snapshot(collections: readonly string[]): Promise<{ checkpoints: Map<string, Checkpoint>; documents: Map<string, unknown> }>;
   close(): Promise<void>;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { EventStore, RecordedEvent, Subscription } from '@pz/event-store';
 import {
@@ -55,12 +56,30 @@ export class ProjectionRunner {
   /** The position this runner has read the log up to: its next batch starts after it. */
   private cursor = 0;
   private waiters: Waiter[] = [];
+  /** Who this runner is, to a store that leases projections. */
+  private readonly holder = randomUUID();
+  /** The projections whose lease this runner holds (null: the store has no leases, so all of them). */
+  private held: Set<string> | null = null;
+  /** When to renew the leases: well before they expire. */
+  private renewAt = 0;
+  private leaseTimer: NodeJS.Timeout | null = null;
+  private renewing = false;
+  /** While waiters wait on projections another runner applies: looks at the checkpoints. */
+  private watching: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly store: EventStore,
     private readonly readModels: ReadModelStore,
     private readonly projections: readonly Projection[],
-    private readonly options: { batchSize?: number; cachedDocuments?: number; onError?(error: unknown): void } = {},
+    private readonly options: {
+      batchSize?: number;
+      cachedDocuments?: number;
+      onError?(error: unknown): void;
+      /** How long a lease lasts unrenewed (a dead runner's projections wait this long for another). */
+      leaseMs?: number;
+      /** How often a waiter looks at checkpoints another runner moves. */
+      watchMs?: number;
+    } = {},
   ) {
     const keep = options.cachedDocuments ?? 5_000;
     this.cache = new BatchDocuments((collection, id) => readModels.get(collection, id), keep);
@@ -89,6 +108,16 @@ export class ProjectionRunner {
     checkpoints = await this.readModels.checkpoints();
     this.applied = this.lowest(checkpoints);
     this.cursor = this.readFrom(checkpoints);
+    this.subscribe();
+    if (this.readModels.lease) {
+      // Renewed on a timer too, not only when events come: a dead runner's projections are
+      // taken over (and caught up) even while nothing new is appended.
+      this.leaseTimer = setInterval(() => void this.renewLeasesAndTakeOver(), this.leaseMs / 3);
+      this.leaseTimer.unref();
+    }
+  }
+
+  private subscribe(): void {
     this.subscription = this.store.subscribeToAll({
       after: this.cursor,
       // Catching up, a bigger batch means fewer commits and fewer rewrites of each document;
@@ -99,10 +128,44 @@ export class ProjectionRunner {
     });
   }
 
+  private get leaseMs(): number {
+    return this.options.leaseMs ?? 3_000;
+  }
+
+  /** Renews the leases; on taking a projection over, reads the log again from its checkpoint. */
+  private async renewLeasesAndTakeOver(): Promise<void> {
+    if (this.renewing || !this.subscription) return;
+    this.renewing = true;
+    try {
+      const before = this.held;
+      const held = await this.renewLeases();
+      const taken = [...held].filter((name) => !before?.has(name));
+      if (taken.length === 0 || !this.subscription) return;
+      const sub = this.subscription;
+      this.subscription = null;
+      await sub.stop();
+      this.forgetCache();
+      this.cursor = this.readFrom(await this.readModels.checkpoints());
+      if (this.leaseTimer) this.subscribe();
+    } catch (error) {
+      this.options.onError?.(error);
+    } finally {
+      this.renewing = false;
+    }
+  }
+
   async stop(): Promise<void> {
+    if (this.leaseTimer) clearInterval(this.leaseTimer);
+    this.leaseTimer = null;
     const sub = this.subscription;
     this.subscription = null;
     if (sub) await sub.stop();
+    this.stopWatching();
+    if (this.held !== null && this.readModels.release) {
+      await this.readModels.release(this.holder).catch((error: unknown) => this.options.onError?.(error));
+      this.held = new Set();
+      this.renewAt = 0;
+    }
     for (const w of this.waiters.splice(0)) {
       clearTimeout(w.timer);
       w.reject(new ProjectionTimeoutError('Projections stopped'));
@@ -123,6 +186,7 @@ export class ProjectionRunner {
         }, timeoutMs),
       };
       this.waiters.push(waiter);
+      this.watchOthers();
     });
   }
 
@@ -160,8 +224,11 @@ export class ProjectionRunner {
 
     const expected = new Map<string, Checkpoint | null>();
     const next = new Map<string, Checkpoint>();
+    const held = await this.leases();
     try {
       for (const p of this.projections) {
+        // Another runner holds its lease and applies it: we only watch its checkpoint move.
+        if (held !== null && !held.has(p.name)) continue;
         const cp = checkpoints.get(p.name) ?? null;
         // Kept by a newer build: our older meaning must never be written over it.
         if (cp !== null && cp.version > p.version) continue;
@@ -197,6 +264,22 @@ export class ProjectionRunner {
     }
   }
 
+  /** The projections this runner may apply now: all (null) without leases, else those it holds. */
+  private async leases(): Promise<Set<string> | null> {
+    if (!this.readModels.lease) return null;
+    if (this.held !== null && Date.now() < this.renewAt) return this.held;
+    return this.renewLeases();
+  }
+
+  private async renewLeases(): Promise<Set<string>> {
+    // Trusted locally only until a third of its life has passed, when it certainly still runs.
+    const asked = Date.now();
+    const held = await this.readModels.lease!(this.projections.map((p) => p.name), this.holder, this.leaseMs);
+    this.held = held;
+    this.renewAt = asked + this.leaseMs / 3;
+    return held;
+  }
+
   private resumeFrom(checkpoints: Map<string, Checkpoint>): { resumeAfter: number } {
     this.forgetCache();
     this.queries.advance(null, checkpointsKey(checkpoints), []);
@@ -224,12 +307,34 @@ export class ProjectionRunner {
   private reached(position: number): void {
     this.applied = position;
     const ready = this.waiters.filter((w) => w.position <= this.applied);
-    if (ready.length === 0) return;
     this.waiters = this.waiters.filter((w) => w.position > this.applied);
     for (const w of ready) {
       clearTimeout(w.timer);
       w.resolve();
     }
+    this.watchOthers();
+  }
+
+  /**
+   * Read-your-writes when another runner applies some projections: our own batches do not move
+   * their checkpoints, so while anyone waits, the checkpoints are looked at until they arrive.
+   */
+  private watchOthers(): void {
+    const others = this.held !== null && this.held.size < this.projections.length;
+    if (this.waiters.length === 0 || !others) return this.stopWatching();
+    if (this.watching) return;
+    this.watching = setInterval(() => {
+      void this.readModels.checkpoints().then(
+        (checkpoints) => this.reached(this.lowest(checkpoints)),
+        (error: unknown) => this.options.onError?.(error),
+      );
+    }, this.options.watchMs ?? 25);
+    this.watching.unref();
+  }
+
+  private stopWatching(): void {
+    if (this.watching) clearInterval(this.watching);
+    this.watching = null;
   }
 
   private lowest(checkpoints: Map<string, Checkpoint>, projections: readonly Projection[] = this.projections): number {

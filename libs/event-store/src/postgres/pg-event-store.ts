@@ -123,7 +123,10 @@ export class PgEventStore implements EventStore {
 
   private constructor(private readonly options: PgEventStoreOptions) {
     this.pool = options.pool;
-    this.pollIntervalMs = options.pollIntervalMs ?? 200;
+    // Shorter than SQLite's: with projection leases, a write made through one process is applied
+    // by the process holding the lease, which finds it by this poll. 20 cheap indexed queries a
+    // second per process.
+    this.pollIntervalMs = options.pollIntervalMs ?? 50;
     this.appended.setMaxListeners(0);
   }
 

@@ -18,6 +18,17 @@ export const READ_MODEL_MIGRATIONS: readonly PgMigration[] = [
         position   BIGINT NOT NULL,
         version    INTEGER NOT NULL);`,
   },
+  {
+    version: 2,
+    name: 'projection leases',
+    // A row per projection, not a session lock: it works through PgBouncer, and a runner that
+    // dies leaves a row that simply expires. Times are the database's, so machines' clocks agree.
+    sql: `
+      CREATE TABLE rm_leases (
+        projection TEXT PRIMARY KEY,
+        holder     TEXT NOT NULL,
+        expires_at TIMESTAMPTZ NOT NULL);`,
+  },
 ];
 
 /**
@@ -78,6 +89,22 @@ export class PgReadModelStore implements ReadModelStore {
       await client.query('DELETE FROM rm_docs WHERE collection = ANY($1::text[])', [[...projection.collections]]);
       return true;
     });
+  }
+
+  async lease(projections: readonly string[], holder: string, ttlMs: number): Promise<Set<string>> {
+    const { rows } = await this.pool.query<{ projection: string }>(
+      `INSERT INTO rm_leases (projection, holder, expires_at)
+         SELECT p, $2, clock_timestamp() + make_interval(secs => $3 / 1000.0) FROM unnest($1::text[]) AS p
+       ON CONFLICT (projection) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+         WHERE rm_leases.holder = excluded.holder OR rm_leases.expires_at < clock_timestamp()
+       RETURNING projection`,
+      [[...projections], holder, ttlMs],
+    );
+    return new Set(rows.map((r) => r.projection));
+  }
+
+  async release(holder: string): Promise<void> {
+    await this.pool.query('DELETE FROM rm_leases WHERE holder = $1', [holder]);
   }
 
   async snapshot(collections: readonly string[]): Promise<{ checkpoints: Map<string, Checkpoint>; documents: Map<string, unknown> }> {
