@@ -94,6 +94,25 @@ describeWithPostgres('PostgreSQL event store', () => {
       await store.close();
     });
 
+    it('answers as the careful way would when its one-round-trip guess is wrong', async () => {
+      // Appends from one process go in one round trip on the guess that nothing changed since its
+      // last commit; each way the guess can be wrong must end exactly as without it.
+      const { schema, store } = await openStore();
+      const other = await PgEventStore.open({ pool: schema.pool(), pollIntervalMs: 50 });
+      const first = [newEvent('A0')];
+      expect(await store.append('s1', first, 'no_stream')).toEqual({ nextExpectedRevision: 0, position: 1 });
+      await other.append('s2', [newEvent('B0')], 'no_stream'); // the head moved under `store`
+      expect(await store.append('s1', [newEvent('A1')], 0)).toEqual({ nextExpectedRevision: 1, position: 3 });
+      await expect(store.append('s9', [newEvent()], 4)).rejects.toMatchObject({ name: 'ConcurrencyError', actual: 'no_stream' });
+      await expect(store.append('s1', [newEvent()], 0)).rejects.toMatchObject({ name: 'ConcurrencyError', actual: 1 });
+      await expect(store.append('s2', [newEvent()], 'no_stream')).rejects.toMatchObject({ name: 'ConcurrencyError', actual: 0 });
+      expect(await store.append('s1', first, 'no_stream')).toEqual({ nextExpectedRevision: 0, position: 1 });
+      await other.append('s2', [newEvent('B1')], 0);
+      expect(await store.append('s1', [newEvent('A2')], 1)).toEqual({ nextExpectedRevision: 2, position: 5 });
+      expect(await store.verifyChain()).toMatchObject({ ok: true, events: 5 });
+      await Promise.all([store.close(), other.close()]);
+    });
+
     it('catches an edited row and a removed tail', async () => {
       const { schema, store } = await openStore();
       await store.append('s', [newEvent('A'), newEvent('B'), newEvent('C')], 'no_stream');
