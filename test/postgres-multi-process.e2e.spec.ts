@@ -122,6 +122,13 @@ describeWithPostgres('Several processes on one PostgreSQL database', () => {
       const read = await call(reader.base, 'GET', `/rounds/${created.body.id as string}`, STAFF);
       expect(read).toMatchObject({ status: 200, body: { id: created.body.id, name: `Read-back ${i}` } });
     }
+    // Personal data sealed through one API (with a key it made) is revealed through the other.
+    const round = await call(a.base, 'POST', '/rounds', STAFF, roundBody('Sealed', 3_600_000, 500_000));
+    const applicant = token('applicant', 'user-sealed', { org: 'org-sealed', email: 'sealed@example.org' });
+    const opened = await call(a.base, 'POST', `/rounds/${round.body.id as string}/applications`, applicant, applicationBody);
+    expect(opened.status).toBe(201);
+    const seen = await call(b.base, 'GET', `/applications/${opened.body.id as string}`, STAFF);
+    expect(seen).toMatchObject({ status: 200, body: { contactEmail: 'sealed@example.org' } });
   });
 
   it('never over-commits a round budget when awards race through both APIs', async () => {
