@@ -1,4 +1,4 @@
-import type { Pool, PoolClient } from 'pg';
+import { escapeLiteral, type Pool, type PoolClient, type QueryResult } from 'pg';
 import { migratePg, PgMigration } from '@pz/event-store/postgres/pg-migrations';
 import type { Checkpoint, CommitBatch, DocumentChange, ProjectionShape, ReadModelStore } from '../document-store';
 
@@ -64,31 +64,59 @@ export class PgReadModelStore implements ReadModelStore {
     return readCheckpoints(this.pool);
   }
 
+  /**
+   * Two round trips: one message begins, moves every checkpoint by compare-and-set and writes the
+   * documents; the second commits when every compare-and-set found its checkpoint, and rolls all
+   * of it back otherwise. Values travel as escaped literals (simple protocol: one round trip for
+   * many statements). Committed without waiting for the WAL flush (synchronous_commit off for
+   * these transactions only), as SQLite's read models commit with synchronous=NORMAL: a crash can
+   * lose the last batches, but never a batch without its checkpoint, and the runner applies them
+   * again from the log.
+   */
   async commit(batch: CommitBatch): Promise<boolean> {
-    return this.inTransaction(async (client) => {
-      for (const [name, want] of batch.expected) {
-        const to = batch.next.get(name);
-        if (!(await (to ? moveCheckpoint(client, name, want, to) : stillAt(client, name, want)))) return false;
-      }
-      for (const [name, to] of batch.next) {
-        if (batch.expected.has(name)) continue;
-        await client.query(
-          `INSERT INTO rm_checkpoints (projection, position, version) VALUES ($1, $2, $3)
-           ON CONFLICT (projection) DO UPDATE SET position = excluded.position, version = excluded.version`,
-          [name, to.position, to.version],
-        );
-      }
-      await writeChanges(client, batch.changes);
-      return true;
-    });
+    const statements: string[] = [];
+    const conditions: number[] = [];
+    for (const [name, want] of batch.expected) {
+      const to = batch.next.get(name);
+      conditions.push(statements.push(to ? moveCheckpoint(name, want, to) : stillAt(name, want)) - 1);
+    }
+    for (const [name, to] of batch.next) {
+      if (batch.expected.has(name)) continue;
+      statements.push(
+        `INSERT INTO rm_checkpoints (projection, position, version) VALUES (${escapeLiteral(name)}, ${integer(to.position)}, ${integer(to.version)})
+         ON CONFLICT (projection) DO UPDATE SET position = excluded.position, version = excluded.version`,
+      );
+    }
+    statements.push(...changeStatements(batch.changes));
+    return this.conditionally(statements, conditions);
   }
 
   async reset(projection: ProjectionShape, expected: Checkpoint | null): Promise<boolean> {
-    return this.inTransaction(async (client) => {
-      if (!(await moveCheckpoint(client, projection.name, expected, { position: 0, version: projection.version }))) return false;
-      await client.query('DELETE FROM rm_docs WHERE collection = ANY($1::text[])', [[...projection.collections]]);
-      return true;
-    });
+    const collections = projection.collections.map(escapeLiteral).join(', ');
+    return this.conditionally(
+      [
+        moveCheckpoint(projection.name, expected, { position: 0, version: projection.version }),
+        ...(collections ? [`DELETE FROM rm_docs WHERE collection IN (${collections})`] : []),
+      ],
+      [0],
+    );
+  }
+
+  /** Runs `statements` in a transaction, committed only if each of `conditions` (indexes) changed or found one row. */
+  private async conditionally(statements: string[], conditions: number[]): Promise<boolean> {
+    const client = await this.pool.connect();
+    try {
+      const prefix = ['BEGIN', 'SET LOCAL synchronous_commit = off'];
+      const results = (await client.query([...prefix, ...statements].join('; '))) as unknown as QueryResult[];
+      const ok = conditions.every((i) => results[i + prefix.length].rowCount === 1);
+      await client.query(ok ? 'COMMIT' : 'ROLLBACK');
+      return ok;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
   }
 
   async lease(projections: readonly string[], holder: string, ttlMs: number): Promise<Set<string>> {
@@ -143,55 +171,50 @@ export class PgReadModelStore implements ReadModelStore {
 }
 
 /**
- * Compare-and-set of one checkpoint: from `expected` (null: not stored) to `to`. False when it
- * is not at `expected`. A concurrent transaction on the same row waits for ours, then re-reads
- * the row and fails its own condition.
+ * Compare-and-set of one checkpoint, from `expected` (null: not stored) to `to`: changes one row
+ * only if it is at `expected`. A concurrent transaction on the same row waits for ours, then
+ * re-reads the row and fails its own condition.
  */
-async function moveCheckpoint(client: PoolClient, name: string, expected: Checkpoint | null, to: Checkpoint): Promise<boolean> {
-  const result =
-    expected === null
-      ? await client.query('INSERT INTO rm_checkpoints (projection, position, version) VALUES ($1, $2, $3) ON CONFLICT (projection) DO NOTHING', [
-          name,
-          to.position,
-          to.version,
-        ])
-      : await client.query('UPDATE rm_checkpoints SET position = $2, version = $3 WHERE projection = $1 AND position = $4 AND version = $5', [
-          name,
-          to.position,
-          to.version,
-          expected.position,
-          expected.version,
-        ]);
-  return result.rowCount === 1;
+function moveCheckpoint(name: string, expected: Checkpoint | null, to: Checkpoint): string {
+  const projection = escapeLiteral(name);
+  return expected === null
+    ? `INSERT INTO rm_checkpoints (projection, position, version) VALUES (${projection}, ${integer(to.position)}, ${integer(to.version)})
+       ON CONFLICT (projection) DO NOTHING`
+    : `UPDATE rm_checkpoints SET position = ${integer(to.position)}, version = ${integer(to.version)}
+       WHERE projection = ${projection} AND position = ${integer(expected.position)} AND version = ${integer(expected.version)}`;
 }
 
-/** Whether a checkpoint the batch does not move is still where the batch was applied on (locked until commit). */
-async function stillAt(client: PoolClient, name: string, expected: Checkpoint | null): Promise<boolean> {
-  const { rows } = await client.query<{ position: number; version: number }>('SELECT position, version FROM rm_checkpoints WHERE projection = $1 FOR SHARE', [name]);
-  if (expected === null) return rows.length === 0;
-  return rows.length === 1 && Number(rows[0].position) === expected.position && rows[0].version === expected.version;
+/** Finds one row when a checkpoint the batch does not move is still where the batch was applied on (locked until commit). */
+function stillAt(name: string, expected: Checkpoint | null): string {
+  const projection = escapeLiteral(name);
+  return expected === null
+    ? `SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM rm_checkpoints WHERE projection = ${projection})`
+    : `SELECT 1 FROM rm_checkpoints WHERE projection = ${projection} AND position = ${integer(expected.position)}
+       AND version = ${integer(expected.version)} FOR SHARE`;
 }
 
 /** A batch's documents in two statements, whatever its size: the writes, then the deletions. */
-async function writeChanges(client: PoolClient, changes: readonly DocumentChange[]): Promise<void> {
+function changeStatements(changes: readonly DocumentChange[]): string[] {
   // One change per document (the last), or an upsert would meet its own row twice.
   const last = new Map<string, DocumentChange>();
   for (const c of changes) last.set(`${c.collection}\u0000${c.id}`, c);
+  const key = (c: DocumentChange) => `${escapeLiteral(c.collection)}, ${escapeLiteral(c.id)}`;
   const puts = [...last.values()].filter((c) => c.doc !== null);
   const deletes = [...last.values()].filter((c) => c.doc === null);
+  const statements: string[] = [];
   if (puts.length > 0) {
-    await client.query(
-      `INSERT INTO rm_docs (collection, id, doc) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
+    statements.push(
+      `INSERT INTO rm_docs (collection, id, doc) VALUES ${puts.map((c) => `(${key(c)}, ${escapeLiteral(JSON.stringify(c.doc))})`).join(', ')}
        ON CONFLICT (collection, id) DO UPDATE SET doc = excluded.doc`,
-      [puts.map((c) => c.collection), puts.map((c) => c.id), puts.map((c) => JSON.stringify(c.doc))],
     );
   }
-  if (deletes.length > 0) {
-    await client.query('DELETE FROM rm_docs d USING unnest($1::text[], $2::text[]) AS x(collection, id) WHERE d.collection = x.collection AND d.id = x.id', [
-      deletes.map((c) => c.collection),
-      deletes.map((c) => c.id),
-    ]);
-  }
+  if (deletes.length > 0) statements.push(`DELETE FROM rm_docs WHERE (collection, id) IN (${deletes.map((c) => `(${key(c)})`).join(', ')})`);
+  return statements;
+}
+
+function integer(n: number): string {
+  if (!Number.isSafeInteger(n)) throw new Error(`not an integer: ${n}`);
+  return String(n);
 }
 
 async function readCheckpoints(db: Pool | PoolClient): Promise<Map<string, Checkpoint>> {
