@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { LRUCache } from 'lru-cache';
 import { escapeLiteral, type Pool, type PoolClient, type QueryResult } from 'pg';
 import {
   AppendResult,
@@ -115,6 +116,12 @@ export class PgEventStore implements EventStore {
   /** After a wrong guess, groups to write the careful way before guessing again (doubling, at most 64). */
   private guessSkips = 0;
   private guessMisses = 0;
+  /**
+   * Last revisions of streams as of `lastHead`: emptied whenever another process is found to
+   * have appended since our last commit, so an entry is exact while the head is still ours, and a
+   * guess on it needs no guard statement.
+   */
+  private readonly knownStreams = new LRUCache<string, number>({ max: 10_000 });
 
   /** Migrates the schema (safe when several processes start at once), then opens the store. */
   static async open(options: PgEventStoreOptions): Promise<PgEventStore> {
@@ -191,7 +198,7 @@ export class PgEventStore implements EventStore {
           if (isUnavailable(error)) throw error;
           // Another process appended, a stream was not where its caller thought, or an id was
           // stored before: the careful way below finds out which, and answers as it always has.
-          this.lastHead = null;
+          this.forgetHead();
           this.guessMisses += 1;
           this.guessSkips = Math.min(64, 2 ** this.guessMisses);
         }
@@ -210,7 +217,7 @@ export class PgEventStore implements EventStore {
               outcomes.push((await this.writeInTransaction(client, [request]))[0]);
             } catch (one) {
               await client.query('ROLLBACK').catch(() => undefined);
-              this.lastHead = null;
+              this.forgetHead();
               if (isUnavailable(one)) throw one;
               outcomes.push({ ok: false, error: toAppendError(one) });
             }
@@ -228,7 +235,7 @@ export class PgEventStore implements EventStore {
       });
       if (appends > 0) this.appended.emit('appended');
     } catch (error) {
-      this.lastHead = null;
+      this.forgetHead();
       broken = isUnavailable(error);
       const failure = toAppendError(error);
       for (const request of group) request.reject(failure);
@@ -261,6 +268,8 @@ export class PgEventStore implements EventStore {
     )) as unknown as QueryResult[];
     const head = results[2].rows[0] as { position: number; hash: string } | undefined;
     const chain = { position: head?.position ?? 0, hash: head?.hash ?? GENESIS_HASH };
+    // Someone else appended since our last commit: what we knew of streams may be stale.
+    if (this.lastHead?.position !== chain.position || this.lastHead.hash !== chain.hash) this.knownStreams.clear();
     const streamHeads = new Map<string, number>();
     const stored = new Map<string, { streamId: string; revision: number; position: number }>();
     for (const row of (results[3]?.rows ?? []) as { stream_id: string; id: string | null; revision: number; position: number | null }[]) {
@@ -271,8 +280,19 @@ export class PgEventStore implements EventStore {
     const { outcomes, writes } = this.layOut(group, chain, streamHeads, stored);
     // An error in any statement skips the rest of the message, COMMIT included.
     await client.query([...writes, 'COMMIT'].join('; '));
-    this.lastHead = { ...chain };
+    this.committed(chain, streamHeads);
     return outcomes;
+  }
+
+  /** After our commit: the head is ours, and these streams stand where the group left them. */
+  private committed(chain: { position: number; hash: string }, streamHeads: Map<string, number>): void {
+    this.lastHead = { ...chain };
+    for (const [stream, revision] of streamHeads) this.knownStreams.set(stream, revision);
+  }
+
+  private forgetHead(): void {
+    this.lastHead = null;
+    this.knownStreams.clear();
   }
 
   /** Whether to try the group in one round trip: we know the head, and every append names the revision it expects. */
@@ -290,7 +310,7 @@ export class PgEventStore implements EventStore {
    * head is still ours, each stream is at the revision its first append expects, no id is stored.
    * The database checks the guess where it stands, under the lock: a position or (stream,
    * revision) already taken, or an id already stored, breaks a unique key; a stream behind what
-   * was expected fails the guard. Any of those fails the whole message before COMMIT, and the
+   * was expected fails the guard (left out for streams whose revision we know from our own commits). Any of those fails the whole message before COMMIT, and the
    * careful two-round-trip way runs instead. Sequential appends from one process, the common
    * case, then cost one round trip and one WAL flush.
    */
@@ -304,7 +324,10 @@ export class PgEventStore implements EventStore {
       seen.add(request.streamId);
       if (typeof request.expected === 'number') {
         streamHeads.set(request.streamId, request.expected);
-        guarded.push(`(${escapeLiteral(request.streamId)}, ${integer(request.expected)})`);
+        // Known exactly while the head is ours; otherwise the database must confirm it.
+        if (this.knownStreams.get(request.streamId) !== request.expected) {
+          guarded.push(`(${escapeLiteral(request.streamId)}, ${integer(request.expected)})`);
+        }
       }
     }
     const { outcomes, writes } = this.layOut(group, chain, streamHeads, new Map());
@@ -313,7 +336,7 @@ export class PgEventStore implements EventStore {
         ? []
         : [`SELECT 1 / (CASE WHEN (SELECT count(*) FROM events WHERE (stream_id, revision) IN (${guarded.join(', ')})) = ${guarded.length} THEN 1 ELSE 0 END)`];
     await client.query(['BEGIN', `SELECT pg_advisory_xact_lock(${APPEND_LOCK_KEY})`, ...guard, ...writes, 'COMMIT'].join('; '));
-    this.lastHead = { ...chain };
+    this.committed(chain, streamHeads);
     return outcomes;
   }
 
