@@ -51,7 +51,7 @@ async function main(): Promise<void> {
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
     SQLITE_PATH: process.env.SQLITE_PATH ?? join(dir, 'grants.sqlite'),
     OUTBOX_DIR: join(dir, 'outbox'),
-    ...pick(process.env, ['EVENT_STORE', 'DATABASE_URL', 'WRITE_RATE_LIMIT', 'AUTH_JWT_SECRET', 'REDIS_URL', 'QUEUE_PREFIX', 'SMTP_URL', 'FIRST_CHECKIN_AFTER', 'MONITORING_INTERVAL', 'REMINDER_LEAD', 'SWEEP_INTERVAL']),
+    ...pick(process.env, ['EVENT_STORE', 'DATABASE_URL', 'DATABASE_POOL_SIZE', 'WRITE_RATE_LIMIT', 'AUTH_JWT_SECRET', 'REDIS_URL', 'QUEUE_PREFIX', 'SMTP_URL', 'FIRST_CHECKIN_AFTER', 'MONITORING_INTERVAL', 'REMINDER_LEAD', 'SWEEP_INTERVAL']),
   });
   const app = await createHttpApp(ServerModule.forRoot(config), config);
   await app.listen({ port: 0, host: '127.0.0.1' });

@@ -90,6 +90,23 @@ interface PendingCheckpoint {
 }
 
 type PendingWrite = PendingAppend | PendingCheckpoint;
+
+/** An event this process wrote, as its row holds it (data and metadata as stored text). */
+interface WrittenRow {
+  position: number;
+  id: string;
+  streamId: string;
+  revision: number;
+  type: string;
+  data: string;
+  metadata: string;
+  recordedAt: string;
+  prevHash: string;
+  hash: string;
+}
+
+/** How many of its own latest events a process keeps to hand its subscribers without a query. */
+const RECENT_ROWS = 2_000;
 type Outcome = { ok: true; result?: AppendResult } | { ok: false; error: unknown };
 
 /**
@@ -122,6 +139,13 @@ export class PgEventStore implements EventStore {
    * guess on it needs no guard statement.
    */
   private readonly knownStreams = new LRUCache<string, number>({ max: 10_000 });
+  /**
+   * This process's latest committed events by position. Its subscribers (projections, the
+   * worker's processors) are woken by its own appends and would each read them back at once;
+   * a run of consecutive positions found here is exactly what the log holds there.
+   */
+  private readonly recent = new Map<number, WrittenRow>();
+  private readonly recentOrder: number[] = [];
 
   /** Migrates the schema (safe when several processes start at once), then opens the store. */
   static async open(options: PgEventStoreOptions): Promise<PgEventStore> {
@@ -189,7 +213,8 @@ export class PgEventStore implements EventStore {
     let broken = false;
     try {
       let outcomes: Outcome[] | null = null;
-      if (this.mayGuess(group)) {
+      if (group.every((r) => r.kind === 'checkpoint')) outcomes = await this.writeCheckpoints(client, group as PendingCheckpoint[]);
+      else if (this.mayGuess(group)) {
         try {
           outcomes = await this.writeOnGuess(client, group);
           this.guessMisses = 0;
@@ -277,17 +302,49 @@ export class PgEventStore implements EventStore {
       else stored.set(row.id, { streamId: row.stream_id, revision: row.revision, position: row.position! });
     }
 
-    const { outcomes, writes } = this.layOut(group, chain, streamHeads, stored);
+    const { outcomes, writes, written } = this.layOut(group, chain, streamHeads, stored);
     // An error in any statement skips the rest of the message, COMMIT included.
     await client.query([...writes, 'COMMIT'].join('; '));
-    this.committed(chain, streamHeads);
+    this.committed(chain, streamHeads, written);
     return outcomes;
   }
 
-  /** After our commit: the head is ours, and these streams stand where the group left them. */
-  private committed(chain: { position: number; hash: string }, streamHeads: Map<string, number>): void {
+  /**
+   * Processors' checkpoints with no append beside them: no append lock, and no wait for the WAL
+   * flush (synchronous_commit off for this transaction), as losing the last one to a crash only
+   * means handling a few events again, which processors do idempotently anyway.
+   */
+  private async writeCheckpoints(client: PoolClient, group: PendingCheckpoint[]): Promise<Outcome[]> {
+    const latest = new Map(group.map((r) => [r.name, r.position]));
+    const at = escapeLiteral(new Date().toISOString());
+    const values = [...latest].map(([name, position]) => `(${escapeLiteral(name)}, ${integer(position)}, ${at})`);
+    await client.query(
+      `BEGIN; SET LOCAL synchronous_commit = off; INSERT INTO checkpoints (name, position, updated_at) VALUES ${values.join(', ')}
+       ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at; COMMIT`,
+    );
+    return group.map(() => ({ ok: true }));
+  }
+
+  /** After our commit: the head is ours, these streams stand where the group left them, these rows are in the log. */
+  private committed(chain: { position: number; hash: string }, streamHeads: Map<string, number>, written: WrittenRow[]): void {
     this.lastHead = { ...chain };
     for (const [stream, revision] of streamHeads) this.knownStreams.set(stream, revision);
+    for (const row of written) {
+      this.recent.set(row.position, row);
+      this.recentOrder.push(row.position);
+    }
+    while (this.recentOrder.length > RECENT_ROWS) this.recent.delete(this.recentOrder.shift()!);
+  }
+
+  /** Events right after `after` from this process's own latest commits, when it has them (null: ask the database). */
+  private recentAfter(after: number, max: number): RecordedEvent[] | null {
+    const out: RecordedEvent[] = [];
+    for (let position = after + 1; out.length < max; position++) {
+      const row = this.recent.get(position);
+      if (!row) break;
+      out.push({ ...row, data: JSON.parse(row.data) as unknown, metadata: JSON.parse(row.metadata) as RecordedEvent['metadata'] });
+    }
+    return out.length > 0 ? out : null;
   }
 
   private forgetHead(): void {
@@ -330,13 +387,13 @@ export class PgEventStore implements EventStore {
         }
       }
     }
-    const { outcomes, writes } = this.layOut(group, chain, streamHeads, new Map());
+    const { outcomes, writes, written } = this.layOut(group, chain, streamHeads, new Map());
     const guard =
       guarded.length === 0
         ? []
         : [`SELECT 1 / (CASE WHEN (SELECT count(*) FROM events WHERE (stream_id, revision) IN (${guarded.join(', ')})) = ${guarded.length} THEN 1 ELSE 0 END)`];
     await client.query(['BEGIN', `SELECT pg_advisory_xact_lock(${APPEND_LOCK_KEY})`, ...guard, ...writes, 'COMMIT'].join('; '));
-    this.committed(chain, streamHeads);
+    this.committed(chain, streamHeads, written);
     return outcomes;
   }
 
@@ -346,8 +403,8 @@ export class PgEventStore implements EventStore {
     chain: { position: number; hash: string },
     streamHeads: Map<string, number>,
     stored: Map<string, { streamId: string; revision: number; position: number }>,
-  ): { outcomes: Outcome[]; writes: string[] } {
-    const rows: string[] = [];
+  ): { outcomes: Outcome[]; writes: string[]; written: WrittenRow[] } {
+    const rows: WrittenRow[] = [];
     const checkpoints = new Map<string, number>();
     const recordedAt = new Date().toISOString();
     const outcomes: Outcome[] = group.map((request) => {
@@ -363,7 +420,7 @@ export class PgEventStore implements EventStore {
     });
 
     const writes: string[] = [];
-    if (rows.length > 0) writes.push(`INSERT INTO events (${COLUMNS}) VALUES ${rows.join(', ')}`);
+    if (rows.length > 0) writes.push(`INSERT INTO events (${COLUMNS}) VALUES ${rows.map(rowValues).join(', ')}`);
     if (checkpoints.size > 0) {
       const values = [...checkpoints].map(([name, position]) => `(${escapeLiteral(name)}, ${integer(position)}, ${escapeLiteral(recordedAt)})`);
       writes.push(
@@ -371,7 +428,7 @@ export class PgEventStore implements EventStore {
          ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at`,
       );
     }
-    return { outcomes, writes };
+    return { outcomes, writes, written: rows };
   }
 
   /**
@@ -383,7 +440,7 @@ export class PgEventStore implements EventStore {
     chain: { position: number; hash: string },
     streamHeads: Map<string, number>,
     stored: Map<string, { streamId: string; revision: number; position: number }>,
-    rows: string[],
+    rows: WrittenRow[],
     recordedAt: string,
   ): AppendResult {
     const { streamId, events, expected } = request;
@@ -398,7 +455,7 @@ export class PgEventStore implements EventStore {
       (typeof expected === 'number' && expected === current);
     if (!ok) throw new ConcurrencyError(streamId, expected, current === -1 ? 'no_stream' : current);
 
-    const laidOut: string[] = [];
+    const laidOut: WrittenRow[] = [];
     let { position, hash } = chain;
     let revision = current;
     for (const [i, event] of events.entries()) {
@@ -406,9 +463,7 @@ export class PgEventStore implements EventStore {
       position += 1;
       const prevHash = hash;
       hash = chainHash(prevHash, { id: event.id, streamId, revision, position, type: event.type, data: event.data, metadata: event.metadata, recordedAt });
-      const text = [event.id, streamId].map(escapeLiteral).join(', ');
-      const rest = [event.type, request.texts[i][0], request.texts[i][1], recordedAt, prevHash, hash].map(escapeLiteral).join(', ');
-      laidOut.push(`(${integer(position)}, ${text}, ${integer(revision)}, ${rest})`);
+      laidOut.push({ position, id: event.id, streamId, revision, type: event.type, data: request.texts[i][0], metadata: request.texts[i][1], recordedAt, prevHash, hash });
     }
     // Only now that nothing can throw does the group's state move on.
     rows.push(...laidOut);
@@ -450,7 +505,7 @@ export class PgEventStore implements EventStore {
     return followLog({
       after: options.after,
       batchSize: options.batchSize ?? 500,
-      read: (after, max) => this.readAll({ after, maxCount: max }),
+      read: async (after, max) => this.recentAfter(after, max) ?? this.readAll({ after, maxCount: max }),
       handle: options.handle,
       onError: options.onError,
       // This process's appends wake us at once; other processes' are found by polling (LISTEN
@@ -513,6 +568,12 @@ function alreadyStored(
   if (found === 0) return null;
   if (found < events.length) throw new DuplicateEventError(events[0].id, 'only part of this batch was stored before');
   return { nextExpectedRevision: last!.revision, position: last!.position };
+}
+
+/** One row of an INSERT, every text an escaped literal. */
+function rowValues(r: WrittenRow): string {
+  const texts = [r.type, r.data, r.metadata, r.recordedAt, r.prevHash, r.hash].map(escapeLiteral).join(', ');
+  return `(${integer(r.position)}, ${escapeLiteral(r.id)}, ${escapeLiteral(r.streamId)}, ${integer(r.revision)}, ${texts})`;
 }
 
 /** A position or revision as SQL text: only ever a safe integer this code computed. */
