@@ -213,8 +213,14 @@ export class PgEventStore implements EventStore {
     let broken = false;
     try {
       let outcomes: Outcome[] | null = null;
-      if (group.every((r) => r.kind === 'checkpoint')) outcomes = await this.writeCheckpoints(client, group as PendingCheckpoint[]);
-      else if (this.mayGuess(group)) {
+      if (group.every((r) => r.kind === 'checkpoint')) {
+        try {
+          outcomes = await this.writeCheckpoints(client, group as PendingCheckpoint[]);
+        } catch (error) {
+          await client.query('ROLLBACK').catch(() => undefined);
+          throw error;
+        }
+      } else if (this.mayGuess(group)) {
         try {
           outcomes = await this.writeOnGuess(client, group);
           this.guessMisses = 0;

@@ -1,4 +1,4 @@
-import type { Pool } from 'pg';
+import { escapeLiteral, type Pool } from 'pg';
 import { migratePg, PgMigration } from '@pz/event-store/postgres/pg-migrations';
 import type { IdempotencyRecords, KeptRequest } from './idempotency-records';
 
@@ -36,25 +36,28 @@ export class PgIdempotencyRecords implements IdempotencyRecords {
     return rows[0] && { requestHash: rows[0].request_hash, status: rows[0].status };
   }
 
+  /**
+   * One message, one transaction: keep, trim the caller's oldest, drop the expired. Committed
+   * without waiting for the WAL flush, as SQLite keeps these on its synchronous=NORMAL
+   * connection: a record lost to a crash only means a retry runs its command again, which writes
+   * nothing (its events' ids come from the key).
+   */
   async keep(scope: string, key: string, request: KeptRequest, at: string, expiresAt: string, maxPerScope: number): Promise<void> {
+    const [s, k, h, a, e] = [scope, key, request.requestHash, at, expiresAt].map(escapeLiteral);
+    if (!Number.isSafeInteger(request.status) || !Number.isSafeInteger(maxPerScope)) throw new Error('status and maxPerScope must be integers');
     const client = await this.pool.connect();
     try {
-      await client.query('BEGIN');
-      await client.query(
-        `INSERT INTO idempotency_requests (scope, key, request_hash, status, kept_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (scope, key) DO UPDATE SET request_hash = excluded.request_hash, status = excluded.status,
-           kept_at = excluded.kept_at, expires_at = excluded.expires_at
-         WHERE idempotency_requests.expires_at COLLATE "C" <= excluded.kept_at`,
-        [scope, key, request.requestHash, request.status, at, expiresAt],
-      );
-      await client.query(
-        `DELETE FROM idempotency_requests WHERE scope = $1 AND key NOT IN
-           (SELECT key FROM idempotency_requests WHERE scope = $1 ORDER BY kept_at COLLATE "C" DESC, key COLLATE "C" LIMIT $2)`,
-        [scope, maxPerScope],
-      );
-      await client.query('DELETE FROM idempotency_requests WHERE expires_at COLLATE "C" <= $1', [at]);
-      await client.query('COMMIT');
+      await client.query(`BEGIN; SET LOCAL synchronous_commit = off;
+      INSERT INTO idempotency_requests (scope, key, request_hash, status, kept_at, expires_at) VALUES (${s}, ${k}, ${h}, ${request.status}, ${a}, ${e})
+        ON CONFLICT (scope, key) DO UPDATE SET request_hash = excluded.request_hash, status = excluded.status,
+          kept_at = excluded.kept_at, expires_at = excluded.expires_at
+        WHERE idempotency_requests.expires_at COLLATE "C" <= excluded.kept_at;
+      DELETE FROM idempotency_requests WHERE scope = ${s} AND key NOT IN
+        (SELECT key FROM idempotency_requests WHERE scope = ${s} ORDER BY kept_at COLLATE "C" DESC, key COLLATE "C" LIMIT ${maxPerScope});
+      DELETE FROM idempotency_requests WHERE expires_at COLLATE "C" <= ${a};
+      COMMIT`);
     } catch (error) {
+      // A failed statement leaves the transaction open and aborted: never hand that back to the pool.
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
