@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
 import { EVENT_STORE, EventStore, RecordedEvent, Subscription } from '@pz/event-store';
-import { APP_CONFIG, AppConfig } from '@pz/platform';
+import { APP_CONFIG, AppConfig, ReadModels } from '@pz/platform';
 import { fold } from '@pz/platform/domain';
 import { roundDecider } from '@pz/rounds/domain';
 import { PlanningPolicy, planJobs, RoundDates } from './job-plan';
@@ -36,6 +36,7 @@ export class JobPlanner implements OnApplicationBootstrap, BeforeApplicationShut
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly work: WorkQueue,
+    private readonly readModels: ReadModels,
   ) {
     this.policy = planningPolicy(config);
   }
@@ -95,6 +96,10 @@ export class JobPlanner implements OnApplicationBootstrap, BeforeApplicationShut
   }
 
   private async plan(events: RecordedEvent[]): Promise<void> {
+    // Jobs read the read models (who is subscribed, what a round says): plan them only once the
+    // read models hold these events, or a job run at once could find nothing and skip its work.
+    // A timeout fails the batch, which is planned again from the same checkpoint.
+    await this.readModels.waitFor(events[events.length - 1].position, 30_000);
     for (const event of events) {
       const previous = event.type === 'RoundRescheduled' || event.type === 'RoundCancelled' ? await this.roundBefore(event) : undefined;
       await this.work.apply(planJobs(event, this.policy, previous));
