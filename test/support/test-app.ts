@@ -8,6 +8,7 @@ import { JwtService } from '@nestjs/jwt';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppConfig, configureHttpApp, createHttpAdapter, loadConfig, UserRole } from '@pz/platform';
 import { withTimeout, WorkQueue } from '@pz/notifications';
+import { createTemporaryDatabase, TemporaryDatabase } from '@pz/event-store/postgres/testing/temporary-postgres';
 import { ServerModule } from '../../apps/server/src/server.module';
 
 export const TEST_SECRET = 'test-secret-that-is-at-least-32-characters-long';
@@ -39,6 +40,7 @@ export async function startTestApp(
   existingDir?: string,
 ): Promise<TestApp> {
   const dir = existingDir ?? mkdtempSync(join(tmpdir(), 'pz-e2e-'));
+  const postgres = await postgresFor(dir, env);
   const config = loadConfig({
     NODE_ENV: 'test',
     AUTH_JWT_SECRET: TEST_SECRET,
@@ -47,6 +49,7 @@ export async function startTestApp(
     REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     // Each test app has its own queues in the shared Redis; a restart keeps them.
     QUEUE_PREFIX: `pzt-${basename(dir).replace(/[^A-Za-z0-9_-]/g, '')}`,
+    ...postgres,
     ...env,
   });
   const app = await NestFactory.create<NestFastifyApplication>(module(config), createHttpAdapter(config), {
@@ -90,10 +93,27 @@ export async function startTestApp(
         await withTimeout(app.get(WorkQueue, { strict: false }).queue.obliterate({ force: true }), 2000, 'cleaning up').catch(() => undefined);
       }
       await app.close();
-      if (!options.keepFiles) rmSync(dir, { recursive: true, force: true });
+      if (!options.keepFiles) {
+        rmSync(dir, { recursive: true, force: true });
+        await postgresDatabases.get(dir)?.drop();
+        postgresDatabases.delete(dir);
+      }
     },
   };
   return self;
+}
+
+/** PZ_E2E_STORE=postgres: every test app on a PostgreSQL database of its own (kept across a restart). */
+const postgresDatabases = new Map<string, TemporaryDatabase>();
+
+async function postgresFor(dir: string, env: Record<string, string>): Promise<Record<string, string>> {
+  if (process.env.PZ_E2E_STORE !== 'postgres' || env.EVENT_STORE) return {};
+  let database = postgresDatabases.get(dir);
+  if (!database) {
+    database = await createTemporaryDatabase();
+    postgresDatabases.set(dir, database);
+  }
+  return { EVENT_STORE: 'postgres', DATABASE_URL: database.url };
 }
 
 /**
