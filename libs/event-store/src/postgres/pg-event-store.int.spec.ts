@@ -1,3 +1,4 @@
+import { StoreUnavailableError } from '../event-store';
 import { chainHash } from '../hash-chain';
 import { eventStoreContract, newEvent } from '../testing/event-store.contract';
 import { APPEND_LOCK_KEY, EVENT_STORE_MIGRATIONS, PgEventStore } from './pg-event-store';
@@ -111,6 +112,13 @@ describeWithPostgres('PostgreSQL event store', () => {
       expect(await store.append('s1', [newEvent('A2')], 1)).toEqual({ nextExpectedRevision: 2, position: 5 });
       expect(await store.verifyChain()).toMatchObject({ ok: true, events: 5 });
       await Promise.all([store.close(), other.close()]);
+    });
+
+    it('reports itself unavailable once closed, even on a pool it does not own', async () => {
+      const { store } = await openStore();
+      await store.close();
+      await expect(store.ping()).rejects.toBeInstanceOf(StoreUnavailableError);
+      await expect(store.append('s', [newEvent()], 'any')).rejects.toBeInstanceOf(StoreUnavailableError);
     });
 
     it('catches an edited row and a removed tail', async () => {

@@ -547,7 +547,7 @@ export class PgEventStore implements EventStore {
   }
 
   private async rows<R>(text: string, values: unknown[]): Promise<R[]> {
-    if (this.closed && this.options.ownsPool) throw new StoreUnavailableError('Event store is closed');
+    if (this.closed) throw new StoreUnavailableError('Event store is closed');
     try {
       return (await this.pool.query<R & unknown[]>({ text, values, rowMode: 'array' })).rows;
     } catch (error) {

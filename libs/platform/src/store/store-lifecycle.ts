@@ -18,6 +18,7 @@ export class StoreLifecycle implements OnApplicationShutdown {
     await this.store.close();
     await this.readModels.close();
     closeSqliteConnections(this.connections);
-    await this.pool?.end();
+    // Shutdown hooks can run twice (a failed start, then close): end the pool once.
+    if (this.pool && !this.pool.ended) await this.pool.end();
   }
 }
