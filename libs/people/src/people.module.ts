@@ -20,8 +20,9 @@ import { SqlitePersonalDataKeys } from './sqlite/sqlite-personal-data-keys';
   providers: [
     {
       provide: PERSONAL_DATA_KEYS,
-      useFactory: (sqlite: SqliteConnections, pool: Pool | null) => (pool ? PgPersonalDataKeys.open(pool) : new SqlitePersonalDataKeys(sqlite.records)),
-      inject: [SQLITE_CONNECTIONS, POSTGRES_POOL],
+      useFactory: (sqlite: SqliteConnections, pool?: Pool | null) => (pool ? PgPersonalDataKeys.open(pool) : new SqlitePersonalDataKeys(sqlite.records)),
+      // Optional: a platform without PostgreSQL (a test's stand-in) need not provide the pool.
+      inject: [SQLITE_CONNECTIONS, { token: POSTGRES_POOL, optional: true }],
     },
     {
       provide: PersonalDataVault,
