@@ -4,6 +4,7 @@ import { PERSONAL_TOKENS, PersonalTokens, ReadModels, SQLITE_CONNECTIONS, Sqlite
 import { IDENTITY_HANDLERS } from './commands/identity-commands';
 import { AccessTokens, TOKEN_PREFIX } from './credentials/access-tokens';
 import { CREDENTIAL_STORE } from './credentials/credential-store';
+import { OidcSignIn } from './credentials/oidc-sign-in';
 import { SavedForms } from './credentials/saved-forms';
 import { Sessions } from './credentials/sessions';
 import { SignInLinks } from './credentials/sign-in-links';
@@ -31,13 +32,14 @@ import { IdentityQueries } from './identity.queries';
     SignInLinks,
     AccessTokens,
     SavedForms,
+    OidcSignIn,
     {
       provide: PERSONAL_TOKENS,
       useFactory: (tokens: AccessTokens): PersonalTokens => ({ prefix: TOKEN_PREFIX, verify: (token) => tokens.verify(token) }),
       inject: [AccessTokens],
     },
   ],
-  exports: [CREDENTIAL_STORE, IdentityQueries, Sessions, SignInLinks, AccessTokens, SavedForms, PERSONAL_TOKENS],
+  exports: [CREDENTIAL_STORE, IdentityQueries, Sessions, SignInLinks, AccessTokens, SavedForms, OidcSignIn, PERSONAL_TOKENS],
 })
 export class IdentityModule implements OnModuleInit {
   constructor(private readonly readModels: ReadModels) {}

@@ -9,3 +9,4 @@ export * from './credentials/sign-in-links';
 export * from './credentials/access-tokens';
 export * from './credentials/saved-forms';
 export * from './credentials/secrets';
+export * from './credentials/oidc-sign-in';

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApplicationsQueries, EvaluateRagCommand } from '@pz/applications';
+import { IdentityQueries } from '@pz/identity';
 import { PersonalDataVault } from '@pz/people';
 import { APP_CONFIG, AppConfig, CommandContext } from '@pz/platform';
 import { RoundsQueries, RoundView, ZonesCatalogue } from '@pz/rounds';
@@ -38,6 +39,7 @@ export class JobHandlers {
     private readonly work: WorkQueue,
     private readonly commands: CommandBus,
     private readonly cleanup: ErasureCleanup,
+    private readonly identity: IdentityQueries,
   ) {}
 
   run(name: JobName, id: string, data: Record<string, string>, now = new Date().toISOString()): Promise<JobOutcome> {
@@ -56,6 +58,8 @@ export class JobHandlers {
         return this.ragAlert(id, data, now);
       case 'subscription-confirmation':
         return this.subscriptionConfirmation(id, data, now);
+      case 'invitation':
+        return this.invitation(id, data, now);
       case 'erasure-cleanup':
         return this.cleanup.run(data.person, id).then((removed) => ({ done: `${removed.mails} outbox mails and ${removed.jobs} jobs removed` }));
       case 'sweep':
@@ -189,6 +193,39 @@ export class JobHandlers {
       if (outcome === 'sent') sent += 1;
     }
     return { done: `${sent} staff alerts sent` };
+  }
+
+  /** Tells a person they were added to an organisation or given a role, and how to sign in; not once that was undone. */
+  private async invitation(id: string, data: Record<string, string>, now: string): Promise<JobOutcome> {
+    const account = await this.identity.account(data.personId);
+    const email = account ? await this.identity.emailOf(account) : null;
+    if (!account || email === null) return { skipped: 'person not found or erased' };
+    let invitedTo: string;
+    let invitedBy: string | undefined;
+    if (data.orgId) {
+      const org = await this.identity.organisation(data.orgId);
+      if (!org?.members.includes(data.personId)) return { skipped: 'no longer a member' };
+      invitedTo = org.name;
+      const inviter = await this.identity.account(data.by);
+      invitedBy = (inviter && (await this.identity.emailOf(inviter))) ?? undefined;
+    } else {
+      const granted = account.roles.some((g) => g.role === data.role && (g.zone ?? '') === data.zone && (g.roundId ?? '') === data.roundId);
+      if (!granted) return { skipped: 'role removed since' };
+      invitedTo = await this.roleInWords(data);
+    }
+    const outcome = await this.mail.sendOnce(
+      { to: email, template: 'invitation', data: { invitedTo, ...(invitedBy ? { invitedBy } : {}), signInUrl: `${this.config.publicUrl}/sign-in` } },
+      id,
+      this.systemContext(now, id),
+    );
+    return { done: outcome };
+  }
+
+  private async roleInWords(data: Record<string, string>): Promise<string> {
+    if (data.role === 'staff') return 'the grants team';
+    if (data.role === 'auditor') return 'People Zones Grants as an auditor';
+    if (data.zone) return `the ${this.zones.zones.find((z) => z.id === data.zone)?.name ?? data.zone} steering group, as a panel member`;
+    return `the panel for ${(await this.rounds.view(data.roundId))?.name ?? 'a grant round'}`;
   }
 
   private systemContext(now: string, causation: string): CommandContext {

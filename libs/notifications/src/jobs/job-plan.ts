@@ -18,6 +18,7 @@ export type JobName =
   | 'rag-alert'
   | 'subscription-confirmation'
   | 'erasure-cleanup'
+  | 'invitation'
   | 'sweep';
 
 export interface PlannedJob {
@@ -81,6 +82,10 @@ export function monitoringJobs(applicationId: string, items: readonly DueItem[],
   });
 }
 
+function invitationJob(event: RecordedEvent, data: Record<string, string>): PlannedJob {
+  return { name: 'invitation', id: `invitation.${event.id}`, runAt: event.recordedAt, data };
+}
+
 /**
  * Jobs one event calls for. `previousRound` is the round as it stood before a reschedule or a
  * cancellation, so the notices planned for the old dates can be removed.
@@ -123,6 +128,14 @@ export function planJobs(event: RecordedEvent, policy: PlanningPolicy, previousR
         remove: [],
       };
     }
+    case 'MemberAdded':
+      // A colleague added by a member hears of it; the person who registered the group does not.
+      if (d.addedBy === d.personId) return { add: [], remove: [] };
+      return { add: [invitationJob(event, { personId: d.personId as string, orgId: d.orgId as string, by: d.addedBy as string })], remove: [] };
+    case 'RoleGranted':
+      // Staff inviting someone; not the grant ADMIN_EMAILS makes at a first sign-in.
+      if (event.metadata.actor.role === 'system') return { add: [], remove: [] };
+      return { add: [invitationJob(event, { personId: d.personId as string, role: d.role as string, zone: (d.zone as string | null) ?? '', roundId: (d.roundId as string | null) ?? '', by: event.metadata.actor.sub })], remove: [] };
     case 'MonitoringScheduled':
       return { add: monitoringJobs(d.applicationId as string, d.items as DueItem[], policy), remove: [] };
     case 'ProjectDatesChanged': {

@@ -1,3 +1,5 @@
+import type { AuthUser } from '@pz/platform';
+
 /** The service navigation under the header: where a visitor can go, with the current section marked. */
 export interface NavigationItem {
   href: string;
@@ -12,7 +14,18 @@ const PUBLIC: NavigationItem[] = [
   { href: '/alerts', text: 'Email alerts' },
 ];
 
-export function navigationFor(url: string): NavigationItem[] {
+/** A signed-in person's own places, by what they do: only areas they may open are shown. */
+function personal(user: AuthUser | null): NavigationItem[] {
+  if (!user) return [{ href: '/sign-in', text: 'Sign in' }];
+  const items: NavigationItem[] = [];
+  const staffish = user.roles.some((r) => r === 'staff' || r === 'panel' || r === 'auditor');
+  if (user.roles.includes('applicant') || !staffish) items.push({ href: '/my', text: 'Your applications' });
+  if (user.roles.includes('staff')) items.push({ href: '/staff/people', text: 'People' });
+  items.push({ href: '/account', text: 'Your account' });
+  return items;
+}
+
+export function navigationFor(url: string, user: AuthUser | null = null): NavigationItem[] {
   const path = url.split('?')[0];
-  return PUBLIC.map((item) => ({ ...item, active: path === item.href || path.startsWith(`${item.href}/`) }));
+  return [...PUBLIC, ...personal(user)].map((item) => ({ ...item, active: path === item.href || path.startsWith(`${item.href}/`) }));
 }
