@@ -9,8 +9,8 @@ import type { TestApp } from './test-app';
 
 export type Agent = ReturnType<typeof browserAgent>;
 
-/** The newest message in the test app's outbox sent to `to`, parsed. */
-export async function lastMailTo(t: TestApp, to: string): Promise<{ subject: string; text: string } | null> {
+/** The newest message in the test app's outbox sent to `to` (and matching `wanted`), parsed. */
+export async function lastMailTo(t: TestApp, to: string, wanted: (mail: { subject: string; text: string }) => boolean = () => true): Promise<{ subject: string; text: string } | null> {
   let names: string[];
   try {
     names = readdirSync(t.config.outboxDir).filter((n) => n.endsWith('.eml')).sort().reverse();
@@ -20,7 +20,8 @@ export async function lastMailTo(t: TestApp, to: string): Promise<{ subject: str
   for (const name of names) {
     const mail = await simpleParser(readFileSync(join(t.config.outboxDir, name)));
     const addresses = [mail.to ?? []].flat().map((a) => a.text.toLowerCase());
-    if (addresses.some((a) => a.includes(to.toLowerCase()))) return { subject: mail.subject ?? '', text: mail.text ?? '' };
+    const found = { subject: mail.subject ?? '', text: mail.text ?? '' };
+    if (addresses.some((a) => a.includes(to.toLowerCase())) && wanted(found)) return found;
   }
   return null;
 }
@@ -35,8 +36,9 @@ export function outboxCount(t: TestApp): number {
 
 /** The path and query of the sign-in link in the newest sign-in mail to `email`. */
 export async function signInLinkFor(t: TestApp, email: string): Promise<string> {
-  const mail = await lastMailTo(t, email);
-  const url = /https?:\/\/\S+\/sign-in\/link\?token=[A-Za-z0-9_-]+/.exec(mail?.text ?? '')?.[0];
+  const link = /https?:\/\/\S+\/sign-in\/link\?token=[A-Za-z0-9_-]+/;
+  const mail = await lastMailTo(t, email, (m) => link.test(m.text));
+  const url = link.exec(mail?.text ?? '')?.[0];
   if (!url) throw new Error(`No sign-in link mailed to ${email}`);
   const parsed = new URL(url);
   return `${parsed.pathname}${parsed.search}`;

@@ -1,52 +1,122 @@
+import { readdirSync } from 'node:fs';
 import request from 'supertest';
+import { SignInLinks } from '@pz/identity';
+import { PersonalDataVault } from '@pz/people';
 import { scheduleRound } from '../support/journey';
-import { browserAgent } from '../support/pages';
+import { browserAgent, csrfTokenIn } from '../support/pages';
+import { Agent, grantRole, registerOrganisation, signIn, signInLinkFor } from '../support/sign-in';
 import { subscribeConfirmed } from '../support/subscriptions';
 import { bearer, startTestApp, TestApp } from '../support/test-app';
 
 /**
  * Every page route x every kind of visitor -> the status web.md promises. The page list comes
  * from the running app, so a new page without a row here fails the suite. Pages are signed in to
- * with the session cookie only: a bearer token (even staff's) changes nothing on a page.
+ * with the session cookie only: a bearer token (even staff's) is the same as nobody signed in.
+ * Every POST is tried without a CSRF token (403 for everyone, nothing runs) and with one (the
+ * visitor's own), where the access rule answers: sign in first (303), not your area (403), or
+ * the handler's own answer to an empty form.
  */
-const VISITORS = ['anonymous', 'bearerApplicant', 'bearerPanel', 'bearerStaff', 'bearerAuditor'] as const;
+const ANONYMOUS = ['anonymous', 'bearerApplicant', 'bearerStaff'] as const;
+const SESSIONS = ['signedIn', 'applicant', 'panel', 'staff', 'auditor'] as const;
+const VISITORS = [...ANONYMOUS, ...SESSIONS] as const;
 type Visitor = (typeof VISITORS)[number];
+type SessionVisitor = (typeof SESSIONS)[number];
 
 interface PageSpec {
   path: () => string;
-  /** For a POST: the form sent (without a CSRF token unless `withCsrfFrom` names the page that has it). */
-  form?: Record<string, string>;
+  /** For a POST: the form sent. */
+  form?: () => Record<string, string>;
   expect: Record<Visitor, number>;
+  /** The POST ends the visitor's session: each session visitor gets a throwaway one of its own. */
+  endsSession?: true;
 }
 
-const everyone = (status: number) => Object.fromEntries(VISITORS.map((v) => [v, status])) as Record<Visitor, number>;
+const all = (status: number) => Object.fromEntries(VISITORS.map((v) => [v, status])) as Record<Visitor, number>;
+/** Anyone signed in: the handler's status; anyone else is sent to sign in. */
+const signedIn = (status: number) => ({ ...all(303), ...Object.fromEntries(SESSIONS.map((v) => [v, status])) }) as Record<Visitor, number>;
+/** Only these roles: the handler's status; other signed-in people 403 (another role's area); anyone else to sign in. */
+const only = (roles: SessionVisitor[], status: number) =>
+  ({ ...all(303), ...Object.fromEntries(SESSIONS.map((v) => [v, roles.includes(v) ? status : 403])) }) as Record<Visitor, number>;
 
-const fx: { round: string; confirm: string; unsubscribe: string } = { round: '', confirm: '', unsubscribe: '' };
+const fx = { round: '', confirm: '', unsubscribe: '', signInLink: '', mail: '', panelPerson: '', applicantPerson: '' };
 
 const PAGES: Record<string, PageSpec> = {
-  'GET /': { path: () => '/', expect: everyone(200) },
-  'GET /funding': { path: () => '/funding', expect: everyone(200) },
-  'GET /funding/:roundId': { path: () => `/funding/${fx.round}`, expect: everyone(200) },
-  'GET /guidance': { path: () => '/guidance', expect: everyone(200) },
-  'GET /eligibility': { path: () => '/eligibility', expect: everyone(200) },
-  'GET /eligibility/result': { path: () => '/eligibility/result?zone=new-parks&group=charity&local=yes', expect: everyone(200) },
-  'GET /eligibility/:question': { path: () => '/eligibility/zone', expect: everyone(200) },
-  'GET /alerts': { path: () => '/alerts', expect: everyone(200) },
-  'GET /alerts/check-your-email': { path: () => '/alerts/check-your-email', expect: everyone(200) },
-  'GET /alerts/confirm': { path: () => `/alerts/confirm?token=${encodeURIComponent(fx.confirm)}`, expect: everyone(200) },
-  'GET /alerts/unsubscribe': { path: () => `/alerts/unsubscribe?token=${encodeURIComponent(fx.unsubscribe)}`, expect: everyone(200) },
-  'GET /accessibility': { path: () => '/accessibility', expect: everyone(200) },
-  'GET /privacy': { path: () => '/privacy', expect: everyone(200) },
-  'GET /cookies': { path: () => '/cookies', expect: everyone(200) },
-  // Every form POST needs the CSRF token of the visitor's own page: without it, 403 for everyone.
-  'POST /alerts': { path: () => '/alerts', form: { email: 'matrix@example.org' }, expect: everyone(403) },
-  'POST /alerts/confirm': { path: () => '/alerts/confirm', form: { token: fx.confirm }, expect: everyone(403) },
-  'POST /alerts/unsubscribe': { path: () => '/alerts/unsubscribe', form: { token: fx.unsubscribe }, expect: everyone(403) },
+  'GET /': { path: () => '/', expect: all(200) },
+  'GET /funding': { path: () => '/funding', expect: all(200) },
+  'GET /funding/:roundId': { path: () => `/funding/${fx.round}`, expect: all(200) },
+  'GET /guidance': { path: () => '/guidance', expect: all(200) },
+  'GET /eligibility': { path: () => '/eligibility', expect: all(200) },
+  'GET /eligibility/result': { path: () => '/eligibility/result?zone=new-parks&group=charity&local=yes', expect: all(200) },
+  'GET /eligibility/:question': { path: () => '/eligibility/zone', expect: all(200) },
+  'GET /alerts': { path: () => '/alerts', expect: all(200) },
+  'GET /alerts/check-your-email': { path: () => '/alerts/check-your-email', expect: all(200) },
+  'GET /alerts/confirm': { path: () => `/alerts/confirm?token=${encodeURIComponent(fx.confirm)}`, expect: all(200) },
+  'GET /alerts/unsubscribe': { path: () => `/alerts/unsubscribe?token=${encodeURIComponent(fx.unsubscribe)}`, expect: all(200) },
+  'GET /accessibility': { path: () => '/accessibility', expect: all(200) },
+  'GET /privacy': { path: () => '/privacy', expect: all(200) },
+  'GET /cookies': { path: () => '/cookies', expect: all(200) },
+  'POST /alerts': { path: () => '/alerts', form: () => ({}), expect: all(400) },
+  'POST /alerts/confirm': { path: () => '/alerts/confirm', form: () => ({}), expect: all(404) },
+  'POST /alerts/unsubscribe': { path: () => '/alerts/unsubscribe', form: () => ({}), expect: all(404) },
+
+  // Signing in and out. Someone already signed in is sent on from the sign-in form.
+  'GET /sign-in': { path: () => '/sign-in', expect: { ...all(200), ...Object.fromEntries(SESSIONS.map((v) => [v, 303])) } as Record<Visitor, number> },
+  'POST /sign-in': { path: () => '/sign-in', form: () => ({}), expect: all(400) },
+  'GET /sign-in/check-your-email': { path: () => '/sign-in/check-your-email', expect: all(200) },
+  'POST /sign-in/send-again': { path: () => '/sign-in/send-again', form: () => ({}), expect: all(303) },
+  'GET /sign-in/link': { path: () => fx.signInLink, expect: all(200) },
+  'POST /sign-in/link': { path: () => '/sign-in/link', form: () => ({}), expect: all(404) },
+  // No OpenID provider configured in this app: those pages do not exist (oidc.browser.e2e covers them).
+  'GET /sign-in/oidc': { path: () => '/sign-in/oidc', expect: all(404) },
+  'GET /sign-in/oidc/callback': { path: () => '/sign-in/oidc/callback?code=x&state=y', expect: all(404) },
+  'POST /sign-out': { path: () => '/sign-out', form: () => ({}), expect: all(303), endsSession: true },
+  'GET /signed-out': { path: () => '/signed-out', expect: all(200) },
+
+  // A person's own account.
+  'GET /account': { path: () => '/account', expect: signedIn(200) },
+  'POST /account/acting-for': { path: () => '/account/acting-for', form: () => ({ org: 'org-of-someone-else' }), expect: signedIn(404) },
+  'POST /account/sign-out-everywhere': { path: () => '/account/sign-out-everywhere', form: () => ({}), expect: signedIn(303), endsSession: true },
+  'GET /account/tokens/new': { path: () => '/account/tokens/new', expect: signedIn(200) },
+  'POST /account/tokens/new': { path: () => '/account/tokens/new', form: () => ({}), expect: signedIn(400) },
+  'POST /account/tokens/:id/revoke': { path: () => '/account/tokens/0123456789abcdef/revoke', form: () => ({}), expect: signedIn(404) },
+
+  // Applicants.
+  'GET /my': { path: () => '/my', expect: signedIn(200) },
+  'GET /my/organisation': { path: () => '/my/organisation', expect: signedIn(200) },
+  'POST /my/organisation': { path: () => '/my/organisation', form: () => ({}), expect: signedIn(400) },
+  'GET /my/organisation/new': { path: () => '/my/organisation/new', expect: signedIn(200) },
+  'POST /my/organisation/new': { path: () => '/my/organisation/new', form: () => ({}), expect: signedIn(400) },
+  'GET /my/organisation/invite': { path: () => '/my/organisation/invite', expect: only(['applicant'], 200) },
+  'POST /my/organisation/invite': { path: () => '/my/organisation/invite', form: () => ({}), expect: only(['applicant'], 400) },
+  // Someone who is not a member of the visitor's organisation: to them, nobody.
+  'POST /my/organisation/members/:personId/remove': { path: () => `/my/organisation/members/${fx.panelPerson}/remove`, form: () => ({}), expect: only(['applicant'], 404) },
+
+  // Staff.
+  'GET /staff/people': { path: () => '/staff/people', expect: only(['staff'], 200) },
+  'GET /staff/people/invite': { path: () => '/staff/people/invite', expect: only(['staff'], 200) },
+  'POST /staff/people/invite': { path: () => '/staff/people/invite', form: () => ({}), expect: only(['staff'], 400) },
+  'GET /staff/people/:personId': { path: () => `/staff/people/${fx.panelPerson}`, expect: only(['staff'], 200) },
+  'POST /staff/people/:personId/revoke': { path: () => `/staff/people/${fx.panelPerson}/revoke`, form: () => ({ grant: '0' }), expect: only(['staff'], 400) },
+
+  // Development only, loopback only (this app runs with NODE_ENV=test, no SMTP_URL, on loopback).
+  'GET /dev/mail': { path: () => '/dev/mail', expect: all(200) },
+  'GET /dev/mail/:name': { path: () => `/dev/mail/${fx.mail}`, expect: all(200) },
 };
 
 describe('page authorisation: every page x every visitor', () => {
   let t: TestApp;
   const tokens: Partial<Record<Visitor, string>> = {};
+  const sessions: Partial<Record<SessionVisitor, Agent>> = {};
+  let throwaway = 0;
+
+  /** A person of this kind, signed in: `signedIn` has no role and no organisation. */
+  async function sessionOf(kind: SessionVisitor, email: string): Promise<Agent> {
+    if (kind !== 'signedIn' && kind !== 'applicant') await grantRole(t, email, kind, kind === 'panel' ? { zone: 'new-parks' } : {});
+    const agent = await signIn(t, email);
+    // A person registers their group once signed in (their account is opened at sign-in).
+    if (kind === 'applicant') await registerOrganisation(t, await t.app.get(PersonalDataVault).personIdFor(email), 'Matrix Allotments');
+    return agent;
+  }
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -54,11 +124,14 @@ describe('page authorisation: every page x every visitor', () => {
     const subscription = await subscribeConfirmed(t, 'matrix.resident@example.org');
     fx.confirm = subscription.confirmToken;
     fx.unsubscribe = subscription.unsubscribeToken;
+    await t.app.get(SignInLinks).send('matrix.unused.link@example.org', null);
+    fx.signInLink = await signInLinkFor(t, 'matrix.unused.link@example.org');
+    fx.mail = readdirSync(t.config.outboxDir).find((n) => n.endsWith('.eml'))!;
+    for (const kind of SESSIONS) sessions[kind] = await sessionOf(kind, `matrix.${kind}@example.org`);
+    fx.panelPerson = await t.app.get(PersonalDataVault).personIdFor('matrix.panel@example.org');
     tokens.bearerApplicant = t.token({ role: 'applicant', sub: 'a-1', org: 'org-a', email: 'a@example.org' });
-    tokens.bearerPanel = t.token({ role: 'panel', sub: 'p-1' });
     tokens.bearerStaff = t.token({ role: 'staff', sub: 's-1' });
-    tokens.bearerAuditor = t.token({ role: 'auditor', sub: 'au-1' });
-  });
+  }, 60_000);
   afterAll(async () => t?.close());
 
   it('covers every page route the server routes', () => {
@@ -68,14 +141,38 @@ describe('page authorisation: every page x every visitor', () => {
     expect({ notRouted: Object.keys(PAGES).filter((r) => !routed.includes(r)) }).toEqual({ notRouted: [] });
   });
 
+  const anonymousAgents: Partial<Record<Visitor, Agent>> = {};
+  const agentFor = async (visitor: Visitor, spec: PageSpec): Promise<Agent> => {
+    if (!(SESSIONS as readonly string[]).includes(visitor)) return (anonymousAgents[visitor] ??= browserAgent(t));
+    const kind = visitor as SessionVisitor;
+    return spec.endsSession ? sessionOf(kind, `matrix.throwaway.${kind}.${throwaway++}@example.org`) : sessions[kind]!;
+  };
+  /** The visitor's CSRF token: bound to their cookie, so one page's token serves every form (pages are rate-limited per route). */
+  const csrfTokens = new Map<Agent, string>();
+  const csrfFor = async (agent: Agent): Promise<string> => {
+    if (!csrfTokens.has(agent)) csrfTokens.set(agent, csrfTokenIn((await agent.get('/alerts').expect(200)).text));
+    return csrfTokens.get(agent)!;
+  };
+
   const cells = Object.entries(PAGES).flatMap(([route, spec]) => VISITORS.map((visitor) => ({ route, visitor, spec, expected: spec.expect[visitor] })));
 
   it.each(cells)('$route as $visitor -> $expected', async ({ route, visitor, spec, expected }) => {
-    const token = tokens[visitor];
-    const agent = browserAgent(t);
+    const token = tokens[visitor as keyof typeof tokens];
+    const agent = await agentFor(visitor, spec);
     const withToken = <T extends request.Test>(test: T): T => (token ? test.set(bearer(token)) : test);
-    const res = route.startsWith('POST') ? await withToken(agent.post(spec.path()).type('form').send(spec.form ?? {})) : await withToken(agent.get(spec.path()));
+    let res: request.Response;
+    if (route.startsWith('POST')) {
+      const refused = await withToken(agent.post(spec.path()).type('form').send(spec.form!()));
+      expect({ route, visitor, withoutCsrf: refused.status }).toEqual({ route, visitor, withoutCsrf: 403 });
+      const csrf = await csrfFor(agent);
+      res = await withToken(agent.post(spec.path()).type('form').send({ ...spec.form!(), _csrf: csrf }));
+    } else {
+      res = await withToken(agent.get(spec.path()));
+    }
     expect({ route, visitor, status: res.status }).toEqual({ route, visitor, status: expected });
-    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    if (res.status !== 303) expect(res.headers['content-type']).toMatch(/^text\/html/);
+    if (res.status === 303 && expected === 303 && (ANONYMOUS as readonly string[]).includes(visitor) && spec.expect.staff !== 303 && spec.expect.applicant !== 303) {
+      expect(res.headers.location).toMatch(/^\/sign-in\?next=/);
+    }
   });
 });
