@@ -63,14 +63,17 @@ export class OidcSignIn {
   async finish(callbackUrl: URL, attempt: OidcAttempt): Promise<OidcOutcome> {
     let email: string;
     try {
-      const tokens = await client.authorizationCodeGrant(await this.configuration(), callbackUrl, {
+      const configuration = await this.configuration();
+      const tokens = await client.authorizationCodeGrant(configuration, callbackUrl, {
         pkceCodeVerifier: attempt.verifier,
         expectedState: attempt.state,
         expectedNonce: attempt.nonce,
         idTokenExpected: true,
       });
-      const claims = tokens.claims();
-      if (typeof claims?.email !== 'string' || claims.email_verified === false) return { ok: false, reason: 'failed' };
+      const idToken = tokens.claims()!;
+      // Providers that issue an access token may keep the address for the userinfo endpoint.
+      const claims = typeof idToken.email === 'string' ? idToken : await client.fetchUserInfo(configuration, tokens.access_token, idToken.sub);
+      if (typeof claims.email !== 'string' || claims.email_verified === false) return { ok: false, reason: 'failed' };
       email = claims.email;
     } catch (error) {
       this.logger.warn(`sign-in refused by the OpenID exchange: ${error instanceof Error ? error.message : String(error)}`);
