@@ -1,7 +1,7 @@
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { launchBrowser, problemsOf, visitor, watchForErrors } from '../support/browser';
 import { scheduleRound } from '../support/journey';
 import { grantRole } from '../support/sign-in';
@@ -62,17 +62,6 @@ describe('sign-in in a browser', () => {
     return base + pathname + search;
   }
 
-  async function signInByEmail(page: Page, email: string): Promise<void> {
-    const before = smtp.messages.length;
-    await page.goto(`${base}/sign-in`);
-    await page.getByLabel('Email address').fill(email);
-    await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
-    await expect(page.getByRole('heading', { level: 1 }).innerText()).resolves.toBe('Check your email');
-    await page.goto(await linkFromMail(email, before));
-    await expect(page.getByText(`You are signing in as ${email}`).count()).resolves.toBe(1);
-    await page.getByRole('button', { name: 'Continue' }).click();
-  }
-
   // axe runs in the page, so the pages are checked on the run with JavaScript; the run without shows they all work without it.
   it.each([
     { javaScript: false, width: 320, email: 'no.script@example.org', colleague: 'co.leader@example.org', group: 'Saffron Lane Youth Club' },
@@ -101,7 +90,7 @@ describe('sign-in in a browser', () => {
     await page.goto(link);
     await check('the link’s page');
     await page.getByRole('button', { name: 'Continue' }).click();
-    await expect(page.url()).toBe(`${base}/my`);
+    expect(page.url()).toBe(`${base}/my`);
     await check('your applications, before an organisation');
 
     await page.getByRole('button', { name: 'Register your organisation' }).click();
