@@ -90,7 +90,7 @@ describe('sign-in in a browser', () => {
     await page.goto(link);
     await check('the link’s page');
     await page.getByRole('button', { name: 'Continue' }).click();
-    expect(page.url()).toBe(`${base}/my`);
+    await page.waitForURL(`${base}/my`);
     await check('your applications, before an organisation');
 
     await page.getByRole('button', { name: 'Register your organisation' }).click();
