@@ -2,8 +2,8 @@ import request from 'supertest';
 import { csrfTokenIn, errorSummaryOf } from '../support/pages';
 import { lastMailTo, signIn } from '../support/sign-in';
 import { backgroundWorkDone } from '../support/subscriptions';
-import { scheduleRound } from '../support/journey';
-import { startTestApp, TestApp } from '../support/test-app';
+import { openAndSubmit, scheduleRound, waitUntilPast } from '../support/journey';
+import { bearer, startTestApp, TestApp } from '../support/test-app';
 
 const personIdIn = (location: string) => /\/staff\/people\/([^/?#]+)/.exec(location)![1];
 
@@ -113,5 +113,18 @@ describe('people, organisations and personal access tokens', () => {
     // Another person's token id is, to this person, no token at all.
     const account = await volunteer.get('/account').expect(200);
     await volunteer.post('/account/tokens/ffffffffffffffff/revoke').type('form').send({ _csrf: csrfTokenIn(account.text) }).expect(404);
+  });
+
+  it('the open data names a grantee by the charity number it registered with', async () => {
+    const volunteer = await signIn(t, 'volunteer@example.org');
+    // The volunteer belongs to one organisation: the token form offers it as the only choice.
+    const orgId = /name="org" type="radio" value="([^"]+)"/.exec((await volunteer.get('/account/tokens/new').expect(200)).text)![1];
+    const round = await scheduleRound(t, { name: 'Open data round', closesInMs: 1500 });
+    const id = await openAndSubmit(t, round.id, orgId);
+    await waitUntilPast(round.closesAt);
+    await request(t.http).post(`/applications/${id}/award`).set(bearer(t.token({ role: 'staff', sub: 'staff-1' }))).send({ amountPence: 100_000 }).expect(200);
+    const feed = await request(t.http).get('/open-data/360giving.json').expect(200);
+    const grant = (feed.body.grants as { id: string; recipientOrganization: unknown[] }[]).find((g) => g.id.endsWith(id));
+    expect(grant?.recipientOrganization).toEqual([{ id: 'GB-CHC-1234567', name: 'Bell Foundry Gardeners', charityNumber: '1234567' }]);
   });
 });
