@@ -27,6 +27,7 @@ import {
   WithdrawApplicationCommand,
 } from '../commands';
 import { ApplicationsQueries, ApplicationView } from '../applications.queries';
+import { EMPTY_DETAILS } from '../domain';
 import type { ApplicationDetails, SealedContact } from '../domain';
 import {
   AwardDto,
@@ -80,8 +81,10 @@ export class ApplicationsController {
   ): Promise<ApplicationView> {
     const email = body.contactEmail ?? user.email;
     if (!email) throw new BadRequestException(['contactEmail is required: your sign-in carries no email address']);
-    const { contactEmail: _c, partners, answers, ...rest } = body;
-    const details: ApplicationDetails = { ...rest, partners: partners ?? [], answers: answers ?? {} };
+    const { contactEmail: _c, partners, answers, ...given } = body;
+    // The validated body carries a left-out field as undefined: it keeps the empty answer.
+    const answered = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined));
+    const details: ApplicationDetails = { ...EMPTY_DETAILS, ...answered, partners: partners ?? [], answers: answers ?? {} };
     return this.run(
       new OpenDraftCommand(
         { applicationId: entityIdFor(ctx, 'application'), roundId, org: user.org!, openedBy: user.sub, details, contact: await this.seal(email) },
