@@ -40,6 +40,22 @@ describe('The pre-award journey by role', () => {
     await request(t.http).post(`/applications/${draft.body.id}/submit`).set(bearer(applicant)).expect(200);
   });
 
+  it('records who accepted the offer and when; staff see it, another organisation cannot accept', async () => {
+    const round = await scheduleRound(t, { closesInMs: 1500 });
+    const id = await openAndSubmit(t, round.id, 'bell-foundry-gardeners');
+    await request(t.http).post(`/applications/${id}/accept`).set(bearer(applicant)).expect(409);
+    await waitUntilPast(round.closesAt);
+    await request(t.http).post(`/applications/${id}/award`).set(bearer(staff)).send({ amountPence: 300_000 }).expect(200);
+    expect((await request(t.http).get(`/applications/${id}`).set(bearer(staff)).expect(200)).body.acceptedAt).toBeNull();
+    await request(t.http).post(`/applications/${id}/accept`).set(bearer(otherOrg)).expect(404);
+    const accepted = await request(t.http).post(`/applications/${id}/accept`).set(bearer(applicant)).expect(200);
+    expect(accepted.body.acceptedAt).toEqual(expect.any(String));
+    expect(accepted.body.timeline.map((e: { type: string }) => e.type)).toContain('offer-accepted');
+    expect((await request(t.http).get(`/applications/${id}`).set(bearer(staff)).expect(200)).body.acceptedAt).toBe(accepted.body.acceptedAt);
+    // Accepting again changes nothing.
+    expect((await request(t.http).post(`/applications/${id}/accept`).set(bearer(applicant)).expect(200)).body.acceptedAt).toBe(accepted.body.acceptedAt);
+  });
+
   it('walks draft -> edit -> submit -> scores -> award, each role seeing what it should', async () => {
     const round = await scheduleRound(t, { closesInMs: 2500, panel: ['p1', 'p2'] });
 

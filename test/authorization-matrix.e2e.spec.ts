@@ -246,6 +246,11 @@ const ROUTES: Record<string, RouteSpec> = {
     },
   },
 
+  'POST /applications/{id}/accept': {
+    target: (c) => ({ path: `/applications/${fx.perCaller[c].grantForCheckIn}/accept`, body: {} }),
+    expect: ownOrgApplicant(200),
+  },
+
   // --- monitoring: the grantee files, staff rate and watch ---
   'POST /applications/{id}/check-in': {
     target: (c) => ({ path: `/applications/${fx.perCaller[c].grantForCheckIn}/check-in`, body: { summary: 'Volunteers recruited', supportNeeded: 'none' } }),

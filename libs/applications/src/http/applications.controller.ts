@@ -16,6 +16,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PersonalDataVault } from '@pz/people';
 import { AuthUser, CommandContext, Ctx, CurrentUser, entityIdFor, IfMatch, ReadModels, RevisionEtag, Roles, UseCaseCommand } from '@pz/platform';
 import {
+  AcceptOfferCommand,
   ApplicationChanged,
   AwardGrantCommand,
   DeclareConflictCommand,
@@ -129,6 +130,15 @@ export class ApplicationsController {
   @ApiOperation({ summary: 'Withdraw an undecided application (applicant)' })
   withdraw(@Param('id', ID) id: string, @Body() body: WithdrawDto, @Ctx() ctx: CommandContext, @CurrentUser() user: AuthUser) {
     return this.run(new WithdrawApplicationCommand({ applicationId: id, org: user.org!, reason: body.reason }, ctx), user);
+  }
+
+  @Post('applications/:id/accept')
+  @RevisionEtag()
+  @HttpCode(200)
+  @Roles('applicant')
+  @ApiOperation({ summary: 'Accept the offer and its conditions for your organisation (applicant): records who and when' })
+  accept(@Param('id', ID) id: string, @Ctx() ctx: CommandContext, @CurrentUser() user: AuthUser) {
+    return this.run(new AcceptOfferCommand({ applicationId: id, org: user.org!, acceptedBy: user.sub }, ctx), user);
   }
 
   @Get('applications')
