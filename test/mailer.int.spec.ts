@@ -78,6 +78,9 @@ const SAMPLES: Record<TemplateName, { data: Record<string, unknown>; unsubscribe
   invitation: {
     data: { invitedTo: 'Bell Foundry Gardeners', invitedBy: 'alice@example.org', signInUrl: 'http://grants.test/sign-in' },
   },
+  'draft-reminder': {
+    data: { draftTitle: 'Bees for Bell Foundry', roundName: 'Summer round 2026', closesAt: '2026-06-14T16:00:00Z', applicationUrl: 'http://grants.test/my/applications/a1' },
+  },
 };
 
 function mailOf(template: TemplateName, to = ALICE, overrides: Record<string, unknown> = {}): OutgoingMail {

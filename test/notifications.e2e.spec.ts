@@ -49,6 +49,19 @@ describe('Scheduled alerts, reminders and RAG email (real Redis, real SMTP)', ()
     expect((await followEmailedLink(t!, confirm)).text).toContain('Your email alerts are set up');
   }
 
+  it('reminds an organisation of a draft it has not sent shortly before the round closes; a sent one is not reminded', async () => {
+    t = await startTestApp({ ...FAST_POLICY, SMTP_URL: smtp.url });
+    const round = await scheduleRound(t, { name: 'Draft reminder round', closesInMs: 4000 });
+    const drafter = t.token({ role: 'applicant', sub: 'drafter', org: 'org-drafts', email: 'drafter@org-drafts.example' });
+    await request(t.http).post(`/rounds/${round.id}/applications`).set(bearer(drafter)).send({ title: 'Half-written bid' }).expect(201);
+    await openAndSubmit(t, round.id, 'org-sent');
+    const reminder = await smtp.waitFor((m) => to('drafter@org-drafts.example')(m) && /not been sent/.test(m.subject), 10_000);
+    expect(reminder.text).toContain('Half-written bid');
+    expect(reminder.text).toMatch(/\/my\/applications\//);
+    await waitUntilPast(round.closesAt);
+    expect(smtp.messages.filter((m) => /not been sent/.test(m.subject)).map((m) => m.envelope.to)).toEqual([['drafter@org-drafts.example']]);
+  }, 30_000);
+
   it('alerts subscribers of the round zones ahead of opening, not before the lead time, and never the unsubscribed', async () => {
     t = await startTestApp({ ...FAST_POLICY, SMTP_URL: smtp.url });
     await subscribe('near@residents.example', ['bell-foundry']);

@@ -60,6 +60,8 @@ export class JobHandlers {
         return this.subscriptionConfirmation(id, data, now);
       case 'invitation':
         return this.invitation(id, data, now);
+      case 'draft-reminder':
+        return this.draftReminders(id, data, now);
       case 'erasure-cleanup':
         return this.cleanup.run(data.person, id).then((removed) => ({ done: `${removed.mails} outbox mails and ${removed.jobs} jobs removed` }));
       case 'sweep':
@@ -193,6 +195,30 @@ export class JobHandlers {
       if (outcome === 'sent') sent += 1;
     }
     return { done: `${sent} staff alerts sent` };
+  }
+
+  /** Reminds each unsent draft's contact that the round closes soon; a draft sent, withdrawn or erased gets nothing. */
+  private async draftReminders(id: string, data: Record<string, string>, now: string): Promise<JobOutcome> {
+    const round = await this.rounds.view(data.roundId);
+    const stale = this.noticeIsStale('round-closing', round, data.at, now);
+    if (stale) return { skipped: stale };
+    let sent = 0;
+    for (const doc of await this.applications.all()) {
+      if (doc.roundId !== round!.id || doc.status !== 'draft' || !doc.contact) continue;
+      const email = await this.vault.open(doc.contact);
+      if (email === null) continue;
+      const outcome = await this.mail.sendOnce(
+        {
+          to: email,
+          template: 'draft-reminder',
+          data: { draftTitle: doc.title, roundName: round!.name, closesAt: round!.closesAt, applicationUrl: `${this.config.publicUrl}/my/applications/${doc.id}` },
+        },
+        `${id}.${doc.id}`,
+        this.systemContext(now, id),
+      );
+      if (outcome === 'sent') sent += 1;
+    }
+    return { done: `${sent} draft reminders sent` };
   }
 
   /** Tells a person they were added to an organisation or given a role, and how to sign in; not once that was undone. */

@@ -19,6 +19,7 @@ export type JobName =
   | 'subscription-confirmation'
   | 'erasure-cleanup'
   | 'invitation'
+  | 'draft-reminder'
   | 'sweep';
 
 export interface PlannedJob {
@@ -61,6 +62,8 @@ export function roundNoticeJobs(round: RoundDates, policy: PlanningPolicy): Plan
   // A round shorter than the reminder lead gets no "closes soon": it would arrive before it opened.
   if (closingAt > round.opensAt) {
     jobs.push({ name: 'round-closing', id: `round-closing.${round.roundId}.${ms(round.closesAt)}`, runAt: closingAt, data: { roundId: round.roundId, at: round.closesAt } });
+    // The same moment, to each organisation with a draft it has not sent (service mail, not an alert).
+    jobs.push({ name: 'draft-reminder', id: `draft-reminder.${round.roundId}.${ms(round.closesAt)}`, runAt: closingAt, data: { roundId: round.roundId, at: round.closesAt } });
   }
   return jobs;
 }

@@ -4,9 +4,9 @@
  * or mistyped field fails loudly instead of sending "Closes on ." to a thousand people.
  */
 
-export type TemplateName = 'round-alert' | 'round-open' | 'round-closing' | 'grantee-reminder' | 'rag-alert' | 'subscription-confirm' | 'sign-in-link' | 'invitation';
+export type TemplateName = 'round-alert' | 'round-open' | 'round-closing' | 'grantee-reminder' | 'rag-alert' | 'subscription-confirm' | 'sign-in-link' | 'invitation' | 'draft-reminder';
 
-export const TEMPLATE_NAMES: readonly TemplateName[] = ['round-alert', 'round-open', 'round-closing', 'grantee-reminder', 'rag-alert', 'subscription-confirm', 'sign-in-link', 'invitation'];
+export const TEMPLATE_NAMES: readonly TemplateName[] = ['round-alert', 'round-open', 'round-closing', 'grantee-reminder', 'rag-alert', 'subscription-confirm', 'sign-in-link', 'invitation', 'draft-reminder'];
 
 /**
  * `subscriber` mail is marketing-like (alerts someone asked for) and must carry an unsubscribe
@@ -49,6 +49,14 @@ export type RoundClosingData = {
   roundName: string;
   closesAt: Instant;
   roundUrl: Url;
+};
+
+export type DraftReminderData = {
+  draftTitle: string;
+  roundName: string;
+  closesAt: Instant;
+  /** The draft's own page, where it is finished and sent. */
+  applicationUrl: Url;
 };
 
 export type GranteeReminderData = {
@@ -101,6 +109,7 @@ export interface TemplateDataMap {
   'subscription-confirm': SubscriptionConfirmData;
   'sign-in-link': SignInLinkData;
   invitation: InvitationData;
+  'draft-reminder': DraftReminderData;
 }
 
 export type FieldKind =
@@ -140,6 +149,10 @@ export const TEMPLATE_SPECS: { [K in TemplateName]: TemplateSpec & { fields: Rec
   'round-closing': {
     audience: 'subscriber',
     fields: { roundName: text, closesAt: instant, roundUrl: url },
+  },
+  'draft-reminder': {
+    audience: 'grantee',
+    fields: { draftTitle: text, roundName: text, closesAt: instant, applicationUrl: url },
   },
   'grantee-reminder': {
     audience: 'grantee',
