@@ -7,6 +7,8 @@ import { ApplicationsModule } from '@pz/applications';
 import { AccountPages } from './account/account.pages';
 import { RoleNames } from './account/role-names';
 import { SignInPages, SignOutPages } from './account/sign-in.pages';
+import { ApplicationPages } from './applicant/application.pages';
+import { MonitoringPages } from './applicant/monitoring.pages';
 import { MyPages } from './applicant/my.pages';
 import { OrganisationPages } from './applicant/organisation.pages';
 import { DevMailPages } from './dev/mail.pages';
@@ -21,7 +23,7 @@ import { WebShellSetup } from './shell/web-shell';
 @Module({
   // The throttler's storage is in memory, per process (as the JSON API's).
   imports: [ApplicationsModule, RoundsModule, ZonesModule, SubscriptionsModule, ThrottlerModule.forRoot({ throttlers: [{ name: 'default', limit: 60, ttl: 60_000 }] })],
-  controllers: [...PUBLIC_PAGES, SignInPages, SignOutPages, AccountPages, MyPages, OrganisationPages, PeoplePages, DevMailPages],
+  controllers: [...PUBLIC_PAGES, SignInPages, SignOutPages, AccountPages, MyPages, ApplicationPages, MonitoringPages, OrganisationPages, PeoplePages, DevMailPages],
   providers: [
     { provide: WebAssets, useFactory: () => WebAssets.prepare() },
     PageRenderer,

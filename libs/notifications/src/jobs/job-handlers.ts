@@ -1,9 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApplicationsQueries, EvaluateRagCommand } from '@pz/applications';
+import { ApplicationsQueries, EvaluateRagCommand, referenceOf } from '@pz/applications';
 import { IdentityQueries } from '@pz/identity';
 import { PersonalDataVault } from '@pz/people';
 import { APP_CONFIG, AppConfig, CommandContext } from '@pz/platform';
+import { plusDuration } from '@pz/platform/domain';
 import { RoundsQueries, RoundView, ZonesCatalogue } from '@pz/rounds';
 import { SubscriptionLinks, SubscriptionsQueries } from '@pz/subscriptions';
 import { SentMail } from '../mail/sent-mail';
@@ -62,6 +63,8 @@ export class JobHandlers {
         return this.invitation(id, data, now);
       case 'draft-reminder':
         return this.draftReminders(id, data, now);
+      case 'application-sent':
+        return this.applicationSent(id, data, now);
       case 'erasure-cleanup':
         return this.cleanup.run(data.person, id).then((removed) => ({ done: `${removed.mails} outbox mails and ${removed.jobs} jobs removed` }));
       case 'sweep':
@@ -153,7 +156,8 @@ export class JobHandlers {
           grantTitle: doc.title,
           kind: item.kind,
           dueAt: item.dueAt,
-          applicationUrl: `${this.config.publicUrl}/my/applications/${doc.id}`,
+          // Straight to the form that files it (its path is the item's kind).
+          applicationUrl: `${this.config.publicUrl}/my/applications/${doc.id}/${item.kind}`,
         },
       },
       id,
@@ -195,6 +199,44 @@ export class JobHandlers {
       if (outcome === 'sent') sent += 1;
     }
     return { done: `${sent} staff alerts sent` };
+  }
+
+  /** The receipt for a sent application, with a copy of its answers, to its contact address. */
+  private async applicationSent(id: string, data: Record<string, string>, now: string): Promise<JobOutcome> {
+    const doc = await this.applications.doc(data.applicationId);
+    if (!doc || doc.status !== 'submitted') return { skipped: 'no longer waiting for a decision' };
+    const email = doc.contact ? await this.vault.open(doc.contact) : null;
+    if (!email) return { skipped: 'no contact address (erased or never given)' };
+    const round = await this.rounds.view(doc.roundId);
+    const zone = this.zones.zones.find((z) => z.id === doc.zone)?.name ?? doc.zone;
+    const answers = [
+      `Project name: ${doc.title}`,
+      `Summary: ${doc.summary}`,
+      `People Zone: ${zone}`,
+      `Theme: ${doc.theme}`,
+      `Starts: ${doc.projectStart}`,
+      `Ends: ${doc.projectEnd}`,
+      `Amount asked for: £${(doc.requestedPence / 100).toLocaleString('en-GB', { minimumFractionDigits: doc.requestedPence % 100 ? 2 : 0 })}`,
+      `How it will last: ${doc.sustainability}`,
+      `Partners: ${doc.partners.map((p) => p.name).join(', ') || 'None'}`,
+    ];
+    const outcome = await this.mail.sendOnce(
+      {
+        to: email,
+        template: 'application-sent',
+        data: {
+          title: doc.title,
+          roundName: round?.name ?? 'the round',
+          reference: referenceOf(doc.id),
+          answers,
+          decisionsBy: plusDuration(round?.closesAt ?? now, this.config.decisionsWithin),
+          applicationUrl: `${this.config.publicUrl}/my/applications/${doc.id}`,
+        },
+      },
+      id,
+      this.systemContext(now, id),
+    );
+    return { done: outcome };
   }
 
   /** Reminds each unsent draft's contact that the round closes soon; a draft sent, withdrawn or erased gets nothing. */

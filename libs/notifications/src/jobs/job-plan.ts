@@ -20,6 +20,7 @@ export type JobName =
   | 'erasure-cleanup'
   | 'invitation'
   | 'draft-reminder'
+  | 'application-sent'
   | 'sweep';
 
 export interface PlannedJob {
@@ -131,6 +132,9 @@ export function planJobs(event: RecordedEvent, policy: PlanningPolicy, previousR
         remove: [],
       };
     }
+    case 'ApplicationSubmitted':
+      // The sender's receipt: a copy of the answers, the reference, what happens next.
+      return { add: [{ name: 'application-sent', id: `application-sent.${event.id}`, runAt: event.recordedAt, data: { applicationId: d.applicationId as string } }], remove: [] };
     case 'MemberAdded':
       // A colleague added by a member hears of it; the person who registered the group does not.
       if (d.addedBy === d.personId) return { add: [], remove: [] };

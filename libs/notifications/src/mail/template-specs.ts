@@ -4,9 +4,9 @@
  * or mistyped field fails loudly instead of sending "Closes on ." to a thousand people.
  */
 
-export type TemplateName = 'round-alert' | 'round-open' | 'round-closing' | 'grantee-reminder' | 'rag-alert' | 'subscription-confirm' | 'sign-in-link' | 'invitation' | 'draft-reminder';
+export type TemplateName = 'round-alert' | 'round-open' | 'round-closing' | 'grantee-reminder' | 'rag-alert' | 'subscription-confirm' | 'sign-in-link' | 'invitation' | 'draft-reminder' | 'application-sent';
 
-export const TEMPLATE_NAMES: readonly TemplateName[] = ['round-alert', 'round-open', 'round-closing', 'grantee-reminder', 'rag-alert', 'subscription-confirm', 'sign-in-link', 'invitation', 'draft-reminder'];
+export const TEMPLATE_NAMES: readonly TemplateName[] = ['round-alert', 'round-open', 'round-closing', 'grantee-reminder', 'rag-alert', 'subscription-confirm', 'sign-in-link', 'invitation', 'draft-reminder', 'application-sent'];
 
 /**
  * `subscriber` mail is marketing-like (alerts someone asked for) and must carry an unsubscribe
@@ -49,6 +49,16 @@ export type RoundClosingData = {
   roundName: string;
   closesAt: Instant;
   roundUrl: Url;
+};
+
+export type ApplicationSentData = {
+  title: string;
+  roundName: string;
+  reference: string;
+  /** A copy of the answers sent, one "Question: answer" line each. */
+  answers: string[];
+  decisionsBy: Instant;
+  applicationUrl: Url;
 };
 
 export type DraftReminderData = {
@@ -110,6 +120,7 @@ export interface TemplateDataMap {
   'sign-in-link': SignInLinkData;
   invitation: InvitationData;
   'draft-reminder': DraftReminderData;
+  'application-sent': ApplicationSentData;
 }
 
 export type FieldKind =
@@ -149,6 +160,10 @@ export const TEMPLATE_SPECS: { [K in TemplateName]: TemplateSpec & { fields: Rec
   'round-closing': {
     audience: 'subscriber',
     fields: { roundName: text, closesAt: instant, roundUrl: url },
+  },
+  'application-sent': {
+    audience: 'grantee',
+    fields: { title: text, roundName: text, reference: text, answers: texts, decisionsBy: instant, applicationUrl: url },
   },
   'draft-reminder': {
     audience: 'grantee',
