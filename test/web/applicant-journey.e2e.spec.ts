@@ -141,6 +141,11 @@ describe('an applicant applies, tracks, accepts and reports', () => {
     await volunteer.post(`/my/applications/${id}/return`).type('form').send({ _csrf: csrfTokenIn(form.text), period: 'Sept to Nov', spentPounds: '750', beneficiaries: '40', progress: 'Two days held', onTrack: 'no', issues: 'Rain' }).expect(303);
     page = await volunteer.get(`/my/applications/${id}`).expect(200);
     expect(page.text).toContain('Amber');
+    // A rating staff set by hand shows; the note they wrote for themselves does not.
+    await request(t.http).post(`/applications/${id}/rag`).set(bearer(t.token({ role: 'staff', sub: 'staff-1' }))).send({ rating: 'red', reason: 'Internal: chair unreachable' }).expect(200);
+    page = await volunteer.get(`/my/applications/${id}`).expect(200);
+    expect(page.text).toContain('Red');
+    expect(page.text).not.toContain('chair unreachable');
 
     form = await volunteer.get(`/my/applications/${id}/case-study`).expect(200);
     await volunteer
@@ -151,6 +156,20 @@ describe('an applicant applies, tracks, accepts and reports', () => {
     page = await volunteer.get(`/my/applications/${id}`).expect(200);
     expect(page.text).toContain('Closed');
     expect(page.text).toContain('Case study sent: grant closed');
+  });
+
+  it('not funded: the page shows the panel’s feedback and points to the next round', async () => {
+    const round = await scheduleRound(t, { name: 'Declining round', closesInMs: 2000 });
+    const id = await startDraft(volunteer, round.id, 'Declined bid');
+    for (const section of Object.keys(GOOD)) expect((await answer(volunteer, id, section, GOOD[section])).status).toBe(303);
+    const check = await volunteer.get(`/my/applications/${id}/check`).expect(200);
+    await volunteer.post(`/my/applications/${id}/send`).type('form').send({ _csrf: csrfTokenIn(check.text) }).expect(303);
+    await waitUntilPast(round.closesAt);
+    await request(t.http).post(`/applications/${id}/decline`).set(bearer(t.token({ role: 'staff', sub: 'staff-1' }))).send({ feedback: 'Strong idea; the budget needed more detail.' }).expect(200);
+    const page = await volunteer.get(`/my/applications/${id}`).expect(200);
+    expect(page.text).toContain('Not funded');
+    expect(page.text).toContain('Strong idea; the budget needed more detail.');
+    expect(page.text).toContain('href="/funding"');
   });
 
   it('another organisation’s member gets a 404 page for every page of it', async () => {
