@@ -133,9 +133,9 @@ describe('an applicant’s journey in a browser', () => {
 
     await page.goto(`${base}/my`);
     await check();
-    await expect(page.getByText('Sent').first().isVisible()).resolves.toBe(true);
+    await page.getByText('Sent').first().waitFor();
     await page.getByRole('link', { name: applicationBody.title }).click();
-    await expect(page.getByText('Funded').first().isVisible()).resolves.toBe(true);
+    await page.getByText('Funded').first().waitFor();
     await check();
     await press('Accept the offer');
     await page.getByRole('link', { name: 'First-month check-in' }).click();
@@ -160,7 +160,7 @@ describe('an applicant’s journey in a browser', () => {
     await page.getByLabel('What happens to the project now?').fill('Parents run it.');
     await page.getByLabel('Yes').check();
     await press('Send case study');
-    await expect(page.getByText('Closed').first().isVisible()).resolves.toBe(true);
+    await page.getByText('Closed').first().waitFor();
     await check();
     process.stdout.write(`page titles (JavaScript ${javaScript}):\n  ${titles.join('\n  ')}\n`);
     await context.close();
