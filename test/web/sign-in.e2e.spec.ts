@@ -190,3 +190,30 @@ describe('sign-in rate limits', () => {
     expect(status).toBe(429);
   });
 });
+
+describe('session cookies in production', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ NODE_ENV: 'production', APP_SECRET: 'a-production-master-secret-of-32-characters-at-least' });
+  });
+  afterAll(async () => t?.close());
+
+  it('are Secure (the service is behind TLS), as well as HttpOnly and SameSite=Lax', async () => {
+    await t.app.get(SignInLinks).send('prod@example.org', null);
+    const agent = browserAgent(t);
+    const page = await agent.get(await signInLinkFor(t, 'prod@example.org')).expect(200);
+    const token = /name="token" value="([^"]+)"/.exec(page.text)![1];
+    // The CSRF cookie is Secure too, so this plain-http agent does not send it back: its token comes with the form.
+    const csrfCookie = [page.headers['set-cookie'] ?? []].flat().find((c: string) => c.startsWith('pz_csrf='))!;
+    expect(csrfCookie).toMatch(/; Secure/);
+    const signedIn = await agent
+      .post('/sign-in/link')
+      .set('Cookie', csrfCookie.split(';')[0])
+      .type('form')
+      .send({ token, _csrf: csrfTokenIn(page.text) })
+      .expect(303);
+    expect(sessionCookieOf(signedIn)).toMatch(/; HttpOnly/);
+    expect(sessionCookieOf(signedIn)).toMatch(/; Secure/);
+    expect(sessionCookieOf(signedIn)).toMatch(/; SameSite=Lax/);
+  });
+});
