@@ -165,4 +165,50 @@ describe('an applicant’s journey in a browser', () => {
     process.stdout.write(`page titles (JavaScript ${javaScript}):\n  ${titles.join('\n  ')}\n`);
     await context.close();
   }, 180_000);
+
+  it('the pages off the main path pass too: withdraw, someone else changed this, not sent', async () => {
+    const email = 'edge.cases@example.org';
+    const { SignInLinks, IdentityQueries } = await import('@pz/identity');
+    const { PersonalDataVault } = await import('@pz/people');
+    const context = await visitor(browser);
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    const errors = watchForErrors(page);
+    const check = async (title: RegExp) => {
+      await expect(page.title()).resolves.toMatch(title);
+      expect(await problemsOf(page, await page.content(), errors)).toEqual({ url: page.url(), axe: [], html: [], reflow: null, errors: [] });
+    };
+    const before = smtp.messages.length;
+    await t.app.get(SignInLinks).send(email, null);
+    const mail = await smtp.waitFor((m) => m.to === email && smtp.messages.indexOf(m) >= before, 10_000);
+    const link = new URL(/https?:\/\/\S+\/sign-in\/link\?token=[A-Za-z0-9_-]+/.exec(mail.text)![0]);
+    await page.goto(base + link.pathname + link.search);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.waitForURL(`${base}/my`);
+    const personId = await t.app.get(PersonalDataVault).personIdFor(email);
+    const { registerOrganisation } = await import('../support/sign-in');
+    const org = await registerOrganisation(t, personId, 'Edge Case Club');
+    expect((await t.app.get(IdentityQueries).account(personId))!.organisations).toEqual([org]);
+    const member = bearer(t.token({ role: 'applicant', sub: personId, org, email }));
+
+    const open = await scheduleRound(t, { name: 'Edge round' });
+    const draft = (await request(t.http).post(`/rounds/${open.id}/applications`).set(member).send({ title: 'Edge draft' }).expect(201)).body.id as string;
+    await page.goto(`${base}/my/applications/${draft}/withdraw`);
+    await check(/^Withdraw your application/);
+
+    await page.goto(`${base}/my/applications/${draft}/answers/about`);
+    await request(t.http).patch(`/applications/${draft}`).set(member).send({ summary: 'Saved by a colleague meanwhile' }).expect(200);
+    await page.getByLabel('What will you do, with whom, and why is it needed?').fill('Typed here');
+    await page.getByRole('button', { name: 'Save and continue' }).click();
+    await check(/^Someone else changed this section/);
+    await expect(page.getByText('Saved by a colleague meanwhile').count()).resolves.toBeGreaterThan(0);
+
+    const closing = await scheduleRound(t, { name: 'Edge closing round', closesInMs: 3000 });
+    const late = (await request(t.http).post(`/rounds/${closing.id}/applications`).set(member).send(applicationBody).expect(201)).body.id as string;
+    await page.goto(`${base}/my/applications/${late}/check`);
+    await waitUntilPast(closing.closesAt);
+    await page.getByRole('button', { name: 'Accept and send' }).click();
+    await check(/^Your application has not been sent/);
+    await context.close();
+  }, 60_000);
 });
