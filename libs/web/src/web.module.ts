@@ -8,6 +8,7 @@ import { AccountPages } from './account/account.pages';
 import { RoleNames } from './account/role-names';
 import { SignInPages, SignOutPages } from './account/sign-in.pages';
 import { ApplicationPages } from './applicant/application.pages';
+import { DecisionsBy } from './applicant/decisions-by';
 import { MonitoringPages } from './applicant/monitoring.pages';
 import { MyPages } from './applicant/my.pages';
 import { OrganisationPages } from './applicant/organisation.pages';
@@ -29,6 +30,7 @@ import { WebShellSetup } from './shell/web-shell';
     PageRenderer,
     Visitors,
     RoleNames,
+    DecisionsBy,
     WebShellSetup,
     { provide: WEB_SHELL, useExisting: WebShellSetup },
   ],

@@ -1,4 +1,4 @@
-import { Body, Controller, Inject, NotFoundException, Param, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, NotFoundException, Param, Query, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
@@ -14,8 +14,8 @@ import {
 import { EMPTY_DETAILS } from '@pz/applications/domain';
 import { ConcurrencyError } from '@pz/event-store';
 import { PersonalDataVault } from '@pz/people';
-import { APP_CONFIG, AppConfig, CommandContext, Ctx, entityIdFor, ReadModels } from '@pz/platform';
-import { Conflict, InvalidCommand, plusDuration } from '@pz/platform/domain';
+import { CommandContext, Ctx, entityIdFor, ReadModels } from '@pz/platform';
+import { Conflict, InvalidCommand } from '@pz/platform/domain';
 import { RoundsQueries, RoundView, ZonesCatalogue } from '@pz/rounds';
 import { roundStatusAt } from '@pz/rounds/domain';
 import { emailProblem } from '../account/email-field';
@@ -25,6 +25,7 @@ import { FieldError, PageRenderer } from '../shell/page-renderer';
 import { SignedInVisitor, Visitor } from '../shell/visitors';
 import { allComplete, DRAFT_SECTIONS, FIELD_LABELS, DraftSection, fieldErrorsOf, readSection, statusOf, typedValues, valuesOf } from './draft-sections';
 import { grantTasks, timelineInWords } from './application-story';
+import { DecisionsBy } from './decisions-by';
 import { APPLICANT_STATUS } from './status-names';
 
 const APPLICANT = ['applicant'] as const;
@@ -44,7 +45,7 @@ export class ApplicationPages {
     private readonly rounds: RoundsQueries,
     private readonly zones: ZonesCatalogue,
     private readonly vault: PersonalDataVault,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly decisionsBy: DecisionsBy,
     private readonly pages: PageRenderer,
   ) {}
 
@@ -99,7 +100,7 @@ export class ApplicationPages {
       status: APPLICANT_STATUS[doc.status],
       timeline: timelineInWords(view.timeline),
       tasks: grantTasks(view, now),
-      decisionsBy: plusDuration(round.closesAt, this.config.decisionsWithin),
+      decisionsBy: this.decisionsBy.after(round.closesAt),
       withdrawable: doc.status === 'submitted',
       noIndex: true,
     });
@@ -174,7 +175,7 @@ export class ApplicationPages {
   async sent(@Param('id') id: string, @SignedInVisitor() visitor: Visitor, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     const { doc, round } = await this.own(id, visitor);
     if (doc.status !== 'submitted') return this.pages.redirect(reply, `/my/applications/${id}`);
-    await this.pages.render(request, reply, 'applicant/application-sent', { title: 'Application sent', doc, round, reference: referenceOf(doc.id), decisionsBy: plusDuration(round.closesAt, this.config.decisionsWithin), noIndex: true });
+    await this.pages.render(request, reply, 'applicant/application-sent', { title: 'Application sent', doc, round, reference: referenceOf(doc.id), decisionsBy: this.decisionsBy.after(round.closesAt), noIndex: true });
   }
 
   @PageGet(':id/withdraw', APPLICANT)

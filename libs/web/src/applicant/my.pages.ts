@@ -1,13 +1,12 @@
-import { Controller, Inject, Req, Res } from '@nestjs/common';
+import { Controller, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApplicationsQueries, dueItems } from '@pz/applications';
-import { APP_CONFIG, AppConfig } from '@pz/platform';
-import { plusDuration } from '@pz/platform/domain';
 import { RoundsQueries } from '@pz/rounds';
 import { IdentityQueries } from '@pz/identity';
 import { PageGet } from '../shell/page-route';
 import { PageRenderer } from '../shell/page-renderer';
 import { SignedInVisitor, Visitor } from '../shell/visitors';
+import { DecisionsBy } from './decisions-by';
 import { APPLICANT_STATUS } from './status-names';
 
 const DUE_NAMES = { 'check-in': 'First-month check-in', return: 'Quarterly return', 'case-study': 'Case study' } as const;
@@ -19,7 +18,7 @@ export class MyPages {
     private readonly identity: IdentityQueries,
     private readonly applications: ApplicationsQueries,
     private readonly rounds: RoundsQueries,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly decisionsBy: DecisionsBy,
     private readonly pages: PageRenderer,
   ) {}
 
@@ -44,7 +43,7 @@ export class MyPages {
             doc.status === 'draft'
               ? { text: 'Send it by', at: round?.closesAt ?? null }
               : doc.status === 'submitted'
-                ? { text: 'Decision expected by', at: round ? plusDuration(round.closesAt, this.config.decisionsWithin) : null }
+                ? { text: 'Decision expected by', at: round ? this.decisionsBy.after(round.closesAt) : null }
                 : doc.status === 'awarded' && doc.acceptedAt === null
                   ? { text: 'Accept your offer', at: null }
                   : nextDue
