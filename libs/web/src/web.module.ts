@@ -15,6 +15,9 @@ import { OrganisationPages } from './applicant/organisation.pages';
 import { DevMailPages } from './dev/mail.pages';
 import { PUBLIC_PAGES } from './public';
 import { PeoplePages } from './staff/people.pages';
+import { PanelPages } from './panel/panel.pages';
+import { DecisionPages } from './staff/decisions.pages';
+import { RoundsPages } from './staff/rounds.pages';
 import { Visitors } from './shell/visitors';
 import { WebAssets } from './shell/assets';
 import { PageRenderer } from './shell/page-renderer';
@@ -24,7 +27,7 @@ import { WebShellSetup } from './shell/web-shell';
 @Module({
   // The throttler's storage is in memory, per process (as the JSON API's).
   imports: [ApplicationsModule, RoundsModule, ZonesModule, SubscriptionsModule, ThrottlerModule.forRoot({ throttlers: [{ name: 'default', limit: 60, ttl: 60_000 }] })],
-  controllers: [...PUBLIC_PAGES, SignInPages, SignOutPages, AccountPages, MyPages, ApplicationPages, MonitoringPages, OrganisationPages, PeoplePages, DevMailPages],
+  controllers: [...PUBLIC_PAGES, SignInPages, SignOutPages, AccountPages, MyPages, ApplicationPages, MonitoringPages, OrganisationPages, PeoplePages, DevMailPages, PanelPages, RoundsPages, DecisionPages],
   providers: [
     { provide: WebAssets, useFactory: () => WebAssets.prepare() },
     PageRenderer,
