@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import request from 'supertest';
 import { SignInLinks } from '@pz/identity';
 import { PersonalDataVault } from '@pz/people';
-import { scheduleRound } from '../support/journey';
+import { openAndSubmit, scheduleRound } from '../support/journey';
 import { browserAgent, csrfTokenIn } from '../support/pages';
 import { Agent, grantRole, registerOrganisation, signIn, signInLinkFor } from '../support/sign-in';
 import { subscribeConfirmed } from '../support/subscriptions';
@@ -38,7 +38,7 @@ const signedIn = (status: number) => ({ ...all(303), ...Object.fromEntries(SESSI
 const only = (roles: SessionVisitor[], status: number) =>
   ({ ...all(303), ...Object.fromEntries(SESSIONS.map((v) => [v, roles.includes(v) ? status : 403])) }) as Record<Visitor, number>;
 
-const fx = { round: '', confirm: '', unsubscribe: '', signInLink: '', mail: '', panelPerson: '', applicantPerson: '', draft: '', toWithdraw: '' };
+const fx = { round: '', application: '', confirm: '', unsubscribe: '', signInLink: '', mail: '', panelPerson: '', applicantPerson: '', draft: '', toWithdraw: '' };
 
 const PAGES: Record<string, PageSpec> = {
   'GET /': { path: () => '/', expect: all(200) },
@@ -119,6 +119,26 @@ const PAGES: Record<string, PageSpec> = {
   'GET /staff/people/:personId': { path: () => `/staff/people/${fx.panelPerson}`, expect: only(['staff'], 200) },
   'POST /staff/people/:personId/revoke': { path: () => `/staff/people/${fx.panelPerson}/revoke`, form: () => ({ grant: '0' }), expect: only(['staff'], 400) },
 
+  // The panel. The matrix's panel member sits on no round's panel: every application is, to them, nobody's.
+  'GET /panel': { path: () => '/panel', expect: only(['panel'], 200) },
+  'GET /panel/applications/:id': { path: () => `/panel/applications/${fx.application}`, expect: only(['panel'], 404) },
+  'POST /panel/applications/:id/scores': { path: () => `/panel/applications/${fx.application}/scores`, form: () => ({}), expect: only(['panel'], 404) },
+  'POST /panel/applications/:id/conflict': { path: () => `/panel/applications/${fx.application}/conflict`, form: () => ({}), expect: only(['panel'], 404) },
+
+  // Staff: rounds and decisions.
+  'GET /staff': { path: () => '/staff', expect: only(['staff'], 200) },
+  'GET /staff/rounds/new': { path: () => '/staff/rounds/new', expect: only(['staff'], 200) },
+  'POST /staff/rounds/new': { path: () => '/staff/rounds/new', form: () => ({}), expect: only(['staff'], 400) },
+  'GET /staff/rounds/:id': { path: () => `/staff/rounds/${fx.round}`, expect: only(['staff'], 200) },
+  'POST /staff/rounds/:id/reschedule': { path: () => `/staff/rounds/${fx.round}/reschedule`, form: () => ({}), expect: only(['staff'], 400) },
+  'POST /staff/rounds/:id/cancel': { path: () => `/staff/rounds/${fx.round}/cancel`, form: () => ({}), expect: only(['staff'], 400) },
+  'POST /staff/rounds/:id/panel': { path: () => `/staff/rounds/${fx.round}/panel`, form: () => ({}), expect: only(['staff'], 400) },
+  'POST /staff/rounds/:id/panel/remove': { path: () => `/staff/rounds/${fx.round}/panel/remove`, form: () => ({ member: fx.panelPerson }), expect: only(['staff'], 404) },
+  'GET /staff/rounds/:id/ranking': { path: () => `/staff/rounds/${fx.round}/ranking`, expect: only(['staff'], 200) },
+  'GET /staff/applications/:id': { path: () => `/staff/applications/${fx.application}`, expect: only(['staff'], 200) },
+  'POST /staff/applications/:id/award': { path: () => `/staff/applications/${fx.application}/award`, form: () => ({}), expect: only(['staff'], 400) },
+  'POST /staff/applications/:id/decline': { path: () => `/staff/applications/${fx.application}/decline`, form: () => ({}), expect: only(['staff'], 400) },
+
   // Development only, loopback only (this app runs with NODE_ENV=test, no SMTP_URL, on loopback).
   'GET /dev/mail': { path: () => '/dev/mail', expect: all(200) },
   'GET /dev/mail/:name': { path: () => `/dev/mail/${fx.mail}`, expect: all(200) },
@@ -149,6 +169,7 @@ describe('page authorisation: every page x every visitor', () => {
   beforeAll(async () => {
     t = await startTestApp();
     fx.round = (await scheduleRound(t)).id;
+    fx.application = await openAndSubmit(t, fx.round, 'org-matrix');
     const subscription = await subscribeConfirmed(t, 'matrix.resident@example.org');
     fx.confirm = subscription.confirmToken;
     fx.unsubscribe = subscription.unsubscribeToken;
