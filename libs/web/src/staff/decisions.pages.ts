@@ -65,8 +65,15 @@ export class DecisionPages {
     const paged = pageOf(ranking.entries, page, `/staff/rounds/${round.id}/ranking`, RANKING_PAGE_SIZE);
     const names = await this.memberNames(paged.items.flatMap((e) => e.members.map((m) => m.member)));
     const wide = ranking.maxWeightedScore * WIDE_SPREAD_SHARE;
+    // Formatted here, not in the template: 50 rows of filters and macros were most of the page's time.
     const rows = paged.items.map((e) => ({
-      ...e,
+      rank: e.rank,
+      applicationId: e.applicationId,
+      title: e.title,
+      theme: e.theme,
+      spread: e.spread,
+      requested: pounds(e.requestedPence),
+      mean: e.meanWeightedScore ?? 'Not scored',
       statusText: APPLICANT_STATUS[e.status].text,
       zoneName: this.zoneName(e.zone),
       members: e.members.map((m) => ({ name: names.get(m.member)!, weightedTotal: m.weightedTotal })),
