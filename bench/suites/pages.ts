@@ -9,6 +9,11 @@
  *             what is due next, against GET /applications (JSON) for the same group
  *   application  GET /my/applications/:id against GET /applications/:id
  *
+ *   ranking   GET /staff/rounds/:id/ranking signed in as staff (issue 17): the first 50 rows of a
+ *             round of 200 applications, each scored by the 7 members of its panel (added on the
+ *             staff page by email), with their names, the mean and the spread, against
+ *             GET /rounds/:id/ranking (JSON, every row) for the same round
+ *
  * Runs in turn: rounds, funding, rounds, funding (and the same for each applicant pair); a ratio is
  * the page's mean to its JSON's. Then one connection alone renders /funding to give the time of
  * one render, and every page is weighed as a browser downloads it: its HTML plus the stylesheet,
@@ -23,12 +28,16 @@ import { flag, log, option, report } from '../lib/child';
 import { measureLoad } from '../lib/load';
 import { call, RunningServer, startServer } from '../lib/server';
 import { registerGroup, signedInCookie } from '../lib/session';
+import { applicationBody } from '../../test/support/application-body';
 
 const quick = flag('quick');
 const SECONDS = option('seconds', quick ? 2 : 8);
 const CONNECTIONS = option('connections', 32);
 const ROUNDS = option('rounds', 30);
 const APPLICATIONS = option('applications', 50);
+const RANKED = option('ranked', 200);
+const MEMBERS = 7;
+const OFFICER = 'bench.officer@example.org';
 const BROWSER = { accept: 'text/html,application/xhtml+xml', 'accept-encoding': 'br, gzip' };
 
 async function seed(server: RunningServer): Promise<string[]> {
@@ -112,14 +121,73 @@ async function sentSize(server: RunningServer, path: string, cookie = ''): Promi
   });
 }
 
+/** A staff page's form sent as a browser sends it: its CSRF token from the page, the session cookie. */
+async function staffForm(server: RunningServer, cookie: string, page: string, action: string, form: Record<string, string>): Promise<number> {
+  const html = await (await fetch(`${server.url}${page}`, { headers: { ...BROWSER, cookie } })).text();
+  const revision = /name="revision" value="(\d+)"/.exec(html)?.[1] ?? '';
+  const res = await fetch(`${server.url}${action}`, {
+    method: 'POST',
+    headers: { ...BROWSER, cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ _csrf: /name="_csrf" value="([^"]+)"/.exec(html)![1], revision, ...form }).toString(),
+    redirect: 'manual',
+  });
+  return res.status;
+}
+
+/** Runs `work` over `items`, `width` at a time: the seeding is many small requests. */
+async function inBatches<T>(items: T[], width: number, work: (item: T) => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < items.length; i += width) await Promise.all(items.slice(i, i + width).map(work));
+}
+
+/** A round of RANKED sent applications, each scored by the MEMBERS of its panel, added on the staff page by email. */
+async function seedRanking(server: RunningServer, cookie: string): Promise<string> {
+  const staff = server.token({ roles: ['staff'], sub: 'bench-staff' });
+  const now = Date.now();
+  const round = await call<{ id: string }>(server, 'POST', '/rounds', staff, {
+    name: 'Ranking round',
+    financialYear: financialYearOf(new Date(now - 60_000)),
+    kind: 'standard',
+    zones: ['bell-foundry'],
+    themes: ['Pride of Place'],
+    opensAt: new Date(now - 60_000).toISOString(),
+    closesAt: new Date(now + 30 * 86_400_000).toISOString(),
+    budgetPence: 100_000_000,
+  });
+  const page = `/staff/rounds/${round.id}`;
+  for (let m = 1; m <= MEMBERS; m++) {
+    const status = await staffForm(server, cookie, page, `${page}/panel`, { email: `bench.member.${m}@example.org` });
+    if (status !== 303) throw new Error(`adding a panel member: ${status}`);
+  }
+  const html = await (await fetch(`${server.url}${page}`, { headers: { ...BROWSER, cookie } })).text();
+  const members = [...html.matchAll(/name="member" value="([^"]+)"/g)].map((m) => m[1]);
+  if (members.length !== MEMBERS) throw new Error(`the panel has ${members.length} members`);
+  const ids: string[] = [];
+  await inBatches([...Array(RANKED).keys()], 16, async (i) => {
+    const applicant = server.token({ roles: ['applicant'], sub: `bench-ranked-${i}`, org: `bench-ranked-org-${i}`, email: `ranked.${i}@example.org` });
+    const opened = await call<{ id: string }>(server, 'POST', `/rounds/${round.id}/applications`, applicant, { ...applicationBody, title: `Application ${i + 1}` });
+    await call(server, 'POST', `/applications/${opened.id}/submit`, applicant);
+    ids.push(opened.id);
+  });
+  await inBatches(ids.flatMap((id, i) => members.map((member, m) => ({ id, member, s: 1 + ((i + m) % 5) }))), 16, ({ id, member, s }) =>
+    call(server, 'PUT', `/applications/${id}/scores`, server.token({ roles: ['panel'], sub: member }), {
+      scores: { need: s, outcomes: 5 - s, deliverability: s, 'value-for-money': 3, sustainability: (s * 2) % 6 },
+      comment: 'Scored by the benchmark',
+    }),
+  );
+  return round.id;
+}
+
 async function main(): Promise<void> {
   const outboxDir = mkdtempSync(join(tmpdir(), 'pz-bench-outbox-'));
-  const server = await startServer({ OUTBOX_DIR: outboxDir });
+  const server = await startServer({ OUTBOX_DIR: outboxDir, ADMIN_EMAILS: OFFICER });
   try {
     const roundIds = await seed(server);
     // The third round opens now: the one still taking applications.
     const applicant = await seedApplicant(server, roundIds[2], outboxDir);
     const signedIn = { ...BROWSER, cookie: applicant.cookie };
+    const officer = await signedInCookie(server, OFFICER, outboxDir);
+    const rankingRound = await seedRanking(server, officer);
+    const staffBearer = { authorization: `Bearer ${server.token({ roles: ['staff'], sub: 'bench-staff' })}` };
     const bearerOf = { authorization: `Bearer ${applicant.token}` };
     const routes = {
       rounds: () => ({ method: 'GET' as const, path: '/rounds' }),
@@ -128,10 +196,15 @@ async function main(): Promise<void> {
       my: () => ({ method: 'GET' as const, path: '/my', headers: signedIn }),
       applicationJson: () => ({ method: 'GET' as const, path: `/applications/${applicant.sent}`, headers: bearerOf }),
       application: () => ({ method: 'GET' as const, path: `/my/applications/${applicant.sent}`, headers: signedIn }),
+      rankingJson: () => ({ method: 'GET' as const, path: `/rounds/${rankingRound}/ranking`, headers: staffBearer }),
+      ranking: () => ({ method: 'GET' as const, path: `/staff/rounds/${rankingRound}/ranking`, headers: { ...BROWSER, cookie: officer } }),
     };
+    const rankingPage = await (await fetch(`${server.url}/staff/rounds/${rankingRound}/ranking`, { headers: { ...BROWSER, cookie: officer } })).text();
+    const rankingRows = (rankingPage.match(/<tr class="govuk-table__row">/g) ?? []).length - 1;
+    if (rankingRows !== Math.min(50, RANKED)) throw new Error(`the ranking page has ${rankingRows} rows`);
     for (const route of Object.values(routes)) await measureLoad(server.url, 1, CONNECTIONS, route);
-    const runs: Record<keyof typeof routes, number[]> = { rounds: [], funding: [], myJson: [], my: [], applicationJson: [], application: [] };
-    const order: (keyof typeof routes)[] = ['rounds', 'funding', 'rounds', 'funding', 'myJson', 'my', 'myJson', 'my', 'applicationJson', 'application', 'applicationJson', 'application'];
+    const runs: Record<keyof typeof routes, number[]> = { rounds: [], funding: [], myJson: [], my: [], applicationJson: [], application: [], rankingJson: [], ranking: [] };
+    const order: (keyof typeof routes)[] = ['rounds', 'funding', 'rounds', 'funding', 'myJson', 'my', 'myJson', 'my', 'applicationJson', 'application', 'applicationJson', 'application', 'rankingJson', 'ranking', 'rankingJson', 'ranking'];
     for (const name of order) {
       const r = await measureLoad(server.url, SECONDS, CONNECTIONS, routes[name]);
       if (r.non2xx > 0 || r.errors > 0) throw new Error(`${name}: ${r.non2xx} non-2xx, ${r.errors} errors`);
@@ -157,6 +230,11 @@ async function main(): Promise<void> {
       myPerSecond: mean(runs.my),
       applicationJsonPerSecond: mean(runs.applicationJson),
       applicationPerSecond: mean(runs.application),
+      rankingApplications: RANKED,
+      rankingMembers: MEMBERS,
+      rankingRows,
+      rankingJsonPerSecond: mean(runs.rankingJson),
+      rankingPerSecond: mean(runs.ranking),
       microsecondsPerRender: 1e6 / single.requestsPerSecond,
       heaviestPage: weights[0].path.replace(/[0-9a-f-]{36}/g, ':id'),
       heaviestPageBytes: weights[0].bytes,
