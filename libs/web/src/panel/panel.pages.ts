@@ -5,7 +5,7 @@ import { ApplicationDoc, ApplicationsQueries, DeclareConflictCommand, ScoreAppli
 import { IdentityQueries } from '@pz/identity';
 import { CommandContext, Ctx, ReadModels } from '@pz/platform';
 import { DomainError, InvalidCommand } from '@pz/platform/domain';
-import { ROUNDS, roundStatusAt, RoundView, ZonesCatalogue } from '@pz/rounds';
+import { roundStatusAt, RoundsQueries, RoundView, ZonesCatalogue } from '@pz/rounds';
 import { FormFields, textOf } from '../shell/form';
 import { PageGet, PagePost } from '../shell/page-route';
 import { FieldError, PageRenderer } from '../shell/page-renderer';
@@ -34,6 +34,7 @@ export class PanelPages {
     private readonly commands: CommandBus,
     private readonly readModels: ReadModels,
     private readonly applications: ApplicationsQueries,
+    private readonly rounds: RoundsQueries,
     private readonly identity: IdentityQueries,
     private readonly zones: ZonesCatalogue,
     private readonly pages: PageRenderer,
@@ -43,7 +44,7 @@ export class PanelPages {
   async home(@SignedInVisitor() visitor: Visitor, @Query('conflict') conflict: string | undefined, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     const { user } = visitor;
     const now = new Date().toISOString();
-    const rounds = (await this.readModels.documents.list<RoundView>(ROUNDS))
+    const rounds = (await this.rounds.views())
       .filter((r) => r.panel.includes(user.sub))
       .sort((a, b) => b.closesAt.localeCompare(a.closesAt));
     const docs = await this.applications.all();
