@@ -90,6 +90,13 @@ describe('the panel and staff in a browser', () => {
       await staff.page.getByText('They are on the panel now.').waitFor();
     }
     await staff.check('the round, with its panel');
+    await staff.page.locator('#closes-time').fill('teatime');
+    await staff.page.getByRole('button', { name: 'Change the dates' }).click();
+    await expect(summary(staff.page)).resolves.toBe('The time of the closing date must be a time of day, like 9am or 17:30');
+    await staff.check('the round, with a date error');
+    await staff.page.getByRole('button', { name: 'Cancel the round' }).click();
+    await expect(summary(staff.page)).resolves.toContain('Enter why the round is being cancelled');
+    await staff.check('the round, cancelling without a reason');
 
     const conflicted = await openAndSubmit(t, roundId, `org-youth-${run}`, { title: 'Youth football' });
     await openAndSubmit(t, roundId, `org-garden-${run}`, { title: 'Community garden' });
