@@ -93,7 +93,7 @@ export class DecisionPages {
   @PageGet('applications/:id', STAFF)
   async application(@Param('id') id: string, @Query('done') done: string | undefined, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     const { doc, round } = await this.decidable(id);
-    await this.show(request, reply, doc, round, blankAward(doc), '', [], 200, done === 'awarded' ? 'The grant is awarded. We have told the applicant.' : done === 'declined' ? 'The application is declined. We have told the applicant.' : null);
+    await this.show(request, reply, doc, round, blankAward(doc, round), '', [], 200, done === 'awarded' ? 'The grant is awarded.' : done === 'declined' ? 'The application is declined. The applicant can read your feedback.' : null);
   }
 
   @PagePost('applications/:id/award', STAFF)
@@ -149,13 +149,13 @@ export class DecisionPages {
     const { doc, round } = await this.decidable(id);
     const feedback = textOf(body, 'feedback');
     const problem = feedback === '' ? 'Enter feedback for the applicant: they are owed a reason' : feedback.length > 5000 ? 'The feedback must be 5000 characters or fewer' : null;
-    if (problem) return this.show(request, reply, doc, round, blankAward(doc), feedback, [{ field: 'feedback', text: problem }], 400);
+    if (problem) return this.show(request, reply, doc, round, blankAward(doc, round), feedback, [{ field: 'feedback', text: problem }], 400);
     try {
       const { position } = await this.commands.execute(new DeclineApplicationCommand({ applicationId: doc.id, feedback }, ctx));
       await this.readModels.waitFor(position);
     } catch (error) {
       const refusal = await this.refusal(error, doc.id, 'feedback');
-      return this.show(request, reply, refusal.doc, refusal.round, blankAward(refusal.doc), feedback, refusal.errors, refusal.status);
+      return this.show(request, reply, refusal.doc, refusal.round, blankAward(refusal.doc, refusal.round), feedback, refusal.errors, refusal.status);
     }
     await this.pages.redirect(reply, `/staff/applications/${doc.id}?done=declined`);
   }
@@ -252,9 +252,10 @@ export class DecisionPages {
   }
 }
 
-function blankAward(doc: ApplicationDoc): AwardForm {
+/** The form as it starts: the amount asked for, or the round's largest award when that is less. */
+function blankAward(doc: ApplicationDoc, round: RoundView): AwardForm {
   const empty = { day: '', month: '', year: '', time: '' };
-  return { amount: poundsField(doc.requestedPence), tranches: Array.from({ length: TRANCHE_ROWS }, () => ({ amount: '', due: { ...empty } })), conditions: '', note: '' };
+  return { amount: poundsField(Math.min(doc.requestedPence, round.maxAwardPence ?? doc.requestedPence)), tranches: Array.from({ length: TRANCHE_ROWS }, () => ({ amount: '', due: { ...empty } })), conditions: '', note: '' };
 }
 
 /** A typed day, month and year as `YYYY-MM-DD` (a UK calendar day), or null. */
