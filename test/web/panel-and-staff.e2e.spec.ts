@@ -250,7 +250,7 @@ describe('panel and staff pages', () => {
   describe('staff decide, against the budget', () => {
     let decision: { id: string; closesAt: string };
     beforeAll(async () => {
-      decision = await scheduleRound(t, { name: 'Decision round', budgetPence: 500_000, closesInMs: 1_500 });
+      decision = await scheduleRound(t, { name: 'Decision round', budgetPence: 500_000, closesInMs: 1_500, panel: [ids.one] });
       ids.first = await openAndSubmit(t, decision.id, 'org-first', { requestedPence: 300_000 });
       ids.second = await openAndSubmit(t, decision.id, 'org-second', { requestedPence: 300_000 });
       ids.third = await openAndSubmit(t, decision.id, 'org-third', { requestedPence: 100_000 });
@@ -285,6 +285,18 @@ describe('panel and staff pages', () => {
       const page = await staff.get(`/staff/applications/${ids.first}?done=awarded`).expect(200);
       expect(page.text).toContain('The grant is awarded.');
       expect(page.text).not.toContain('Award the grant</button>');
+    });
+
+    it('lets a member revise scores until the decision, then shows them fixed', async () => {
+      const form = await members.one.get(`/panel/applications/${ids.first}`).expect(200);
+      expect(form.text).toContain('A decision has been made on this application, so scores can no longer change.');
+      const head = await store.headPosition();
+      const late = await post(members.one, `/panel/applications/${ids.first}/scores`, Object.fromEntries(['need', 'outcomes', 'deliverability', 'value-for-money', 'sustainability'].map((k) => [`score-${k}`, '3'])), csrfTokenIn(form.text)).expect(409);
+      expect(errorSummaryOf(late.text)).toEqual(['A decision has been made on this application, so scores can no longer change']);
+      expect(await changesSince(head)).toEqual([]);
+      // Still open to scoring: the one not yet decided.
+      const open = await members.one.get(`/panel/applications/${ids.second}`).expect(200);
+      expect(open.text).toContain('Save your scores');
     });
 
     it('refuses an award over what is left with a clear page, and commits nothing', async () => {
