@@ -164,7 +164,7 @@ describe('the panel and staff in a browser', () => {
 
     // Decisions, once a round has closed: one award within budget, one over what is left, one declined.
     const decision = await scheduleRound(t, { name: `Decision round ${run}`, budgetPence: 500_000, closesInMs: 1_500 });
-    const funded = await openAndSubmit(t, decision.id, `org-funded-${run}`, { title: 'Funded bid', requestedPence: 300_000 });
+    const funded = await openAndSubmit(t, decision.id, `org-funded-${run}`, { title: `Funded bid ${run}`, requestedPence: 300_000 });
     const over = await openAndSubmit(t, decision.id, `org-over-${run}`, { title: 'Bid over budget', requestedPence: 300_000 });
     const declined = await openAndSubmit(t, decision.id, `org-declined-${run}`, { title: 'Declined bid', requestedPence: 100_000 });
     await waitUntilPast(decision.closesAt);
@@ -175,6 +175,9 @@ describe('the panel and staff in a browser', () => {
     await staff.page.getByRole('button', { name: 'Award the grant' }).click();
     await staff.page.getByText('The grant is awarded.').waitFor();
     await staff.check('an awarded application');
+    await staff.page.goto(`${base}/staff`);
+    await staff.page.getByRole('region', { name: 'Offers not accepted yet' }).getByRole('link', { name: `Funded bid ${run}` }).waitFor();
+    await staff.check('rounds, with an offer not accepted yet');
 
     await staff.page.goto(`${base}/staff/applications/${over}`);
     await staff.page.getByRole('button', { name: 'Award the grant' }).click();

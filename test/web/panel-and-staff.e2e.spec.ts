@@ -299,6 +299,16 @@ describe('panel and staff pages', () => {
       expect(open.text).toContain('Save your scores');
     });
 
+    it('shows staff who has not accepted their offer, until they do', async () => {
+      const waiting = await staff.get('/staff').expect(200);
+      expect(waiting.text).toMatch(new RegExp(`Offers not accepted yet[\\s\\S]*href="/staff/applications/${ids.first}"`));
+      expect((await staff.get(`/staff/applications/${ids.first}`).expect(200)).text).toContain('Not yet: nobody from the group has accepted the offer');
+      const grantee = t.token({ role: 'applicant', sub: 'user-org-first', org: 'org-first' });
+      await request(t.http).post(`/applications/${ids.first}/accept`).set(bearer(grantee)).expect(200);
+      expect((await staff.get('/staff').expect(200)).text).not.toContain(`href="/staff/applications/${ids.first}"`);
+      expect((await staff.get(`/staff/applications/${ids.first}`).expect(200)).text).toMatch(/By a member of the group at \d/);
+    });
+
     it('refuses an award over what is left with a clear page, and commits nothing', async () => {
       const head = await store.headPosition();
       const page = await post(staff, `/staff/applications/${ids.second}/award`, { amount: '3000' }).expect(409);

@@ -210,6 +210,9 @@ export class DecisionPages {
     const typed = penceOf(form.amount);
     const afterPence = leftPence - (typed ?? doc.requestedPence);
     const view = await this.applications.present(doc, request.visitor!.user, now);
+    const acceptedBy = doc.acceptedBy ? await this.identity.account(doc.acceptedBy) : undefined;
+    // An operator's token may act for the group without an account behind it: then it was "a member of the group".
+    const acceptance = doc.acceptedAt ? { by: acceptedBy ? ((await this.identity.emailOf(acceptedBy)) ?? 'someone whose details were erased') : 'a member of the group', at: doc.acceptedAt } : null;
     await this.pages.render(
       request,
       reply,
@@ -226,6 +229,7 @@ export class DecisionPages {
         leftPence,
         afterPence,
         afterAmountPence: typed ?? doc.requestedPence,
+        acceptance,
         standardConditions: [BRANDING_CONDITION, `${STEERING_GROUP_CONDITION} (from ${pounds(STEERING_GROUP_THRESHOLD_PENCE)})`],
         form,
         feedback,

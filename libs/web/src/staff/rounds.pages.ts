@@ -1,6 +1,7 @@
 import { Body, Controller, NotFoundException, Param, Query, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ApplicationsQueries } from '@pz/applications';
 import { GrantRoleCommand, IdentityQueries } from '@pz/identity';
 import { CommandContext, Ctx, entityIdFor, ReadModels } from '@pz/platform';
 import { DomainError, InvalidCommand } from '@pz/platform/domain';
@@ -60,6 +61,7 @@ export class RoundsPages {
     private readonly commands: CommandBus,
     private readonly readModels: ReadModels,
     private readonly rounds: RoundsQueries,
+    private readonly applications: ApplicationsQueries,
     private readonly identity: IdentityQueries,
     private readonly zones: ZonesCatalogue,
     private readonly visitors: Visitors,
@@ -72,7 +74,13 @@ export class RoundsPages {
     const rounds = (await this.rounds.views())
       .sort((a, b) => b.opensAt.localeCompare(a.opensAt) || a.id.localeCompare(b.id))
       .map((r) => ({ ...r, statusText: STATUS_TEXT[roundStatusAt(r, now)], leftPence: r.budgetPence - r.committedPence }));
-    await this.pages.render(request, reply, 'staff/rounds', { title: 'Rounds', rounds, noIndex: true });
+    // Funded, but nobody from the group has accepted the offer and its conditions yet: the longest waiting first.
+    const names = new Map(rounds.map((r) => [r.id, r.name]));
+    const notAccepted = (await this.applications.all())
+      .filter((d) => d.status === 'awarded' && !d.acceptedAt)
+      .sort((a, b) => (a.awardedAt ?? '').localeCompare(b.awardedAt ?? '') || a.id.localeCompare(b.id))
+      .map((d) => ({ id: d.id, title: d.title, round: names.get(d.roundId) ?? '', awardedPence: d.awardedPence, awardedAt: d.awardedAt }));
+    await this.pages.render(request, reply, 'staff/rounds', { title: 'Rounds', rounds, notAccepted, noIndex: true });
   }
 
   @PageGet('rounds/new', STAFF)
