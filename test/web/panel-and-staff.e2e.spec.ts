@@ -193,7 +193,8 @@ describe('panel and staff pages', () => {
       expect(errorSummaryOf(empty.text)).toEqual(['Enter why you have a conflict of interest, for example “I am a trustee of this group”']);
       const token = csrfTokenIn(empty.text);
       await post(members.one, `/panel/applications/${ids.conflicted}/conflict`, { reason: 'I coach the under-12s there' }, token).expect(303).expect('location', '/panel?conflict=declared');
-      await members.one.get(`/panel/applications/${ids.conflicted}`).expect(404);
+      const gone = await members.one.get(`/panel/applications/${ids.conflicted}`).expect(404);
+      expect(gone.text).not.toContain('Whitwick Youth Football');
       await post(members.one, `/panel/applications/${ids.conflicted}/scores`, { 'score-reach': '5', 'score-legacy': '5' }, token).expect(404);
       const list = await members.one.get('/panel?conflict=declared').expect(200);
       expect(list.text).not.toContain(ids.conflicted);
@@ -244,6 +245,13 @@ describe('panel and staff pages', () => {
         expect.stringMatching(/^3 Whitwick Youth Football .* Not scored$/),
       ]);
       expect(page.text).not.toContain('Unsent draft');
+    });
+
+    it('keeps the staff area closed to the panel: a 403 that names no round, application or score', async () => {
+      for (const path of ['/staff', `/staff/rounds/${roundId}`, `/staff/rounds/${roundId}/ranking`, `/staff/applications/${ids.garden}`]) {
+        const page = await members.two.get(path).expect(403);
+        for (const secret of ['Thringstone summer round', 'Thringstone Garden', 'resident.one@example.org', '20.5']) expect({ path, leaks: page.text.includes(secret) }).toEqual({ path, leaks: false });
+      }
     });
   });
 
