@@ -172,6 +172,36 @@ describe('an applicant applies, tracks, accepts and reports', () => {
     expect(page.text).toContain('href="/funding"');
   });
 
+  it('a session that runs out mid-section: what was typed comes back after signing in; a send lands on the page it was pressed on', async () => {
+    const { Sessions } = await import('@pz/identity');
+    const round = await scheduleRound(t, { name: 'Expiry round' });
+    const id = await startDraft(volunteer, round.id, 'Long answer');
+    const page = await volunteer.get(`/my/applications/${id}/answers/sustainability`).expect(200);
+    const volunteerId = await t.app.get(PersonalDataVault).personIdFor('volunteer@example.org');
+    await t.app.get(Sessions).endAll(volunteerId);
+    const revision = /name="revision" value="(\d+)"/.exec(page.text)![1];
+    const posted = await volunteer
+      .post(`/my/applications/${id}/answers/sustainability`)
+      .set('Referer', `http://127.0.0.1/my/applications/${id}/answers/sustainability`)
+      .set('Host', '127.0.0.1')
+      .type('form')
+      .send({ _csrf: csrfTokenIn(page.text), revision, sustainability: 'Three paragraphs typed over half an hour' })
+      .expect(303);
+    const next = decodeURIComponent(/next=(.+)$/.exec(posted.headers.location)![1]);
+    await signIn(t, 'volunteer@example.org', volunteer, next);
+    expect((await volunteer.get(next).expect(200)).text).toContain('Three paragraphs typed over half an hour');
+
+    // "Accept and send" pressed after the session ran out: back to the page it was pressed on, not a 404.
+    for (const section of Object.keys(GOOD)) expect((await answer(volunteer, id, section, GOOD[section])).status).toBe(303);
+    const check = await volunteer.get(`/my/applications/${id}/check`).expect(200);
+    await t.app.get(Sessions).endAll(volunteerId);
+    const send = await volunteer.post(`/my/applications/${id}/send`).set('Referer', `http://127.0.0.1/my/applications/${id}/check`).set('Host', '127.0.0.1').type('form').send({ _csrf: csrfTokenIn(check.text) }).expect(303);
+    const back = decodeURIComponent(/next=(.+)$/.exec(send.headers.location)![1]);
+    expect(back).toMatch(new RegExp(`^/my/applications/${id}/check`));
+    await signIn(t, 'volunteer@example.org', volunteer, back);
+    await volunteer.get(back).expect(200);
+  });
+
   it('another organisation’s member gets a 404 page for every page of it', async () => {
     const round = await scheduleRound(t, { name: 'Private round' });
     const id = await startDraft(volunteer, round.id, 'Ours');

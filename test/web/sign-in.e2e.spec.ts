@@ -165,6 +165,29 @@ describe('sign-in by email link', () => {
     expect((await agent.get(next).expect(200)).text).not.toContain('Braunstone Bakers');
   });
 
+  it('gives a kept form back only in the browser that typed it; a stranger’s post keeps nothing', async () => {
+    // Someone never signed in posts a filled-in staff form: nothing is kept, the sign-in link carries no restore.
+    const stranger = browserAgent(t);
+    const strangerCsrf = await openForm(stranger, '/alerts');
+    const posted = await stranger.post('/staff/people/invite').type('form').send({ _csrf: strangerCsrf, email: 'attacker@example.org', role: 'staff', reason: 'x' }).expect(303);
+    expect(posted.headers.location).toBe('/sign-in?next=%2Fstaff%2Fpeople%2Finvite');
+
+    // A person whose session ran out: their form is kept for their own browser only.
+    const officer = await signIn(t, 'first.staff@example.org');
+    const csrf = await openForm(officer, '/staff/people/invite');
+    await t.app.get(Sessions).endAll(await t.app.get(PersonalDataVault).personIdFor('first.staff@example.org'));
+    const kept = await officer.post('/staff/people/invite').type('form').send({ _csrf: csrf, email: 'typed.by.officer@example.org', role: 'auditor', reason: 'Audit' }).expect(303);
+    const next = decodeURIComponent(/next=([^&]+)$/.exec(kept.headers.location)![1]);
+    expect(next).toMatch(/^\/staff\/people\/invite\?restore=/);
+    // Another staff member's browser opening that address gets an empty form.
+    const other = await signIn(t, 'first.staff@example.org');
+    const theirs = await other.get(next).expect(200);
+    expect(theirs.text).not.toContain('typed.by.officer@example.org');
+    // The browser that typed it gets it back, once it is signed in again.
+    await signIn(t, 'first.staff@example.org', officer);
+    expect((await officer.get(next).expect(200)).text).toContain('typed.by.officer@example.org');
+  });
+
   it('sends a browser GET with a bearer token to sign in: pages take the session cookie only', async () => {
     await browserAgent(t).get('/account').set(bearer(t.token({ role: 'staff', sub: 'machine' }))).expect(303);
   });

@@ -22,7 +22,7 @@ import { emailProblem } from '../account/email-field';
 import { FormFields, textOf } from '../shell/form';
 import { PageGet, PagePost } from '../shell/page-route';
 import { FieldError, PageRenderer } from '../shell/page-renderer';
-import { SignedInVisitor, Visitor } from '../shell/visitors';
+import { SignedInVisitor, Visitor, Visitors } from '../shell/visitors';
 import { allComplete, DRAFT_SECTIONS, FIELD_LABELS, DraftSection, fieldErrorsOf, readSection, statusOf, typedValues, valuesOf } from './draft-sections';
 import { grantTasks, timelineInWords } from './application-story';
 import { DecisionsBy } from './decisions-by';
@@ -46,6 +46,7 @@ export class ApplicationPages {
     private readonly zones: ZonesCatalogue,
     private readonly vault: PersonalDataVault,
     private readonly decisionsBy: DecisionsBy,
+    private readonly visitors: Visitors,
     private readonly pages: PageRenderer,
   ) {}
 
@@ -53,7 +54,8 @@ export class ApplicationPages {
   @PageGet('new', 'signed-in')
   async start(@Query('round') roundId: string, @SignedInVisitor() visitor: Visitor, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     const round = await this.openRound(roundId);
-    await this.pages.render(request, reply, 'applicant/application-start', { title: `Start your application: ${round.name}`, round, hasOrganisation: Boolean(visitor.user.org), values: { title: '' }, noIndex: true });
+    const restored = await this.visitors.restoredForm(request);
+    await this.pages.render(request, reply, 'applicant/application-start', { title: `Start your application: ${round.name}`, round, hasOrganisation: Boolean(visitor.user.org), values: { title: textOf(restored, 'title') }, noIndex: true });
   }
 
   @PagePost('new', APPLICANT)
@@ -111,7 +113,10 @@ export class ApplicationPages {
     const { doc, round } = await this.ownDraft(id, visitor);
     const section = sectionOf(key);
     const contact = doc.contact ? await this.vault.open(doc.contact) : null;
-    await this.showSection(request, reply, doc, round, section, valuesOf(doc, contact), [], 200);
+    // What was typed before the session ran out, over what the draft holds.
+    const restored = await this.visitors.restoredForm(request);
+    const typed = restored ? Object.fromEntries(Object.entries(typedValues(restored)).filter(([name]) => name in restored)) : {};
+    await this.showSection(request, reply, doc, round, section, { ...valuesOf(doc, contact), ...typed }, [], 200);
   }
 
   /** Saves one section: "Save and continue" goes on to the next, "Save and come back later" to the list. */
@@ -181,7 +186,8 @@ export class ApplicationPages {
   @PageGet(':id/withdraw', APPLICANT)
   async withdrawForm(@Param('id') id: string, @SignedInVisitor() visitor: Visitor, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     const { doc } = await this.withdrawable(id, visitor);
-    await this.pages.render(request, reply, 'applicant/application-withdraw', { title: 'Withdraw your application', doc, values: { reason: '' }, noIndex: true });
+    const restored = await this.visitors.restoredForm(request);
+    await this.pages.render(request, reply, 'applicant/application-withdraw', { title: 'Withdraw your application', doc, values: { reason: textOf(restored, 'reason') }, noIndex: true });
   }
 
   @PagePost(':id/withdraw', APPLICANT)
