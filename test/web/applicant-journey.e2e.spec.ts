@@ -27,7 +27,8 @@ async function startDraft(agent: Agent, roundId: string, title = 'Summer fun'): 
 async function answer(agent: Agent, id: string, section: string, fields: Record<string, string>, extra: Record<string, string> = {}) {
   const page = await agent.get(`/my/applications/${id}/answers/${section}`).expect(200);
   const revision = /name="revision" value="(\d+)"/.exec(page.text)![1];
-  return agent.post(`/my/applications/${id}/answers/${section}`).type('form').send({ _csrf: csrfTokenIn(page.text), revision, ...fields, ...extra });
+  const was = /name="was" value="([^"]+)"/.exec(page.text)![1];
+  return agent.post(`/my/applications/${id}/answers/${section}`).type('form').send({ _csrf: csrfTokenIn(page.text), revision, was, ...fields, ...extra });
 }
 
 /** Issue 16's journey through the pages, as a browser sends them (the real browser runs it in applicant.browser.e2e). */
@@ -227,20 +228,27 @@ describe('an applicant applies, tracks, accepts and reports', () => {
     expect(refused.text).toContain('/funding');
   });
 
-  it('two colleagues edit the same section: the later save shows what changed and lets them choose', async () => {
+  it('two colleagues edit the same section: the later save shows what changed and lets them choose; different sections never clash', async () => {
     const round = await scheduleRound(t, { name: 'Team round' });
     const id = await startDraft(volunteer, round.id, 'Team bid');
+    const hidden = (html: string, name: string) => new RegExp(`name="${name}" value="([^"]+)"`).exec(html)![1];
     const mine = await volunteer.get(`/my/applications/${id}/answers/about`).expect(200);
     const theirs = await colleague.get(`/my/applications/${id}/answers/about`).expect(200);
-    const revision = (html: string) => /name="revision" value="(\d+)"/.exec(html)![1];
-    await colleague.post(`/my/applications/${id}/answers/about`).type('form').send({ _csrf: csrfTokenIn(theirs.text), revision: revision(theirs.text), title: 'Team bid', summary: 'Their summary' }).expect(303);
-    const clash = await volunteer.post(`/my/applications/${id}/answers/about`).type('form').send({ _csrf: csrfTokenIn(mine.text), revision: revision(mine.text), title: 'Team bid', summary: 'My summary' }).expect(409);
+    const mySustainability = await volunteer.get(`/my/applications/${id}/answers/sustainability`).expect(200);
+    const form = (html: string, fields: Record<string, string>) => ({ _csrf: csrfTokenIn(html), revision: hidden(html, 'revision'), was: hidden(html, 'was'), ...fields });
+    await colleague.post(`/my/applications/${id}/answers/about`).type('form').send(form(theirs.text, { title: 'Team bid', summary: 'Their summary' })).expect(303);
+    // Another section, opened before the colleague's save: saved, no clash.
+    await volunteer.post(`/my/applications/${id}/answers/sustainability`).type('form').send(form(mySustainability.text, { sustainability: 'Ours to keep' })).expect(303);
+    const clash = await volunteer.post(`/my/applications/${id}/answers/about`).type('form').send(form(mine.text, { title: 'Team bid', summary: 'My summary' })).expect(409);
     expect(clash.text).toContain('Someone else changed this section');
     expect(clash.text).toContain('Their summary');
     expect(clash.text).toContain('My summary');
-    // Nothing was overwritten; choosing "Keep my answers" saves theirs over knowingly.
+    // Only this section's answers are compared.
+    expect(clash.text).not.toContain('Ours to keep');
+    // Nothing was overwritten; choosing "Keep my answers" saves over theirs knowingly.
     expect((await volunteer.get(`/my/applications/${id}/answers/about`).expect(200)).text).toContain('Their summary');
-    await volunteer.post(`/my/applications/${id}/answers/about`).type('form').send({ _csrf: csrfTokenIn(clash.text), revision: revision(clash.text), title: 'Team bid', summary: 'My summary', action: 'later' }).expect(303);
+    await volunteer.post(`/my/applications/${id}/answers/about`).type('form').send(form(clash.text, { title: 'Team bid', summary: 'My summary', action: 'later' })).expect(303);
     expect((await colleague.get(`/my/applications/${id}/answers/about`).expect(200)).text).toContain('My summary');
+    expect((await colleague.get(`/my/applications/${id}/answers/sustainability`).expect(200)).text).toContain('Ours to keep');
   });
 });

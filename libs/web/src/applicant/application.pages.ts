@@ -23,7 +23,7 @@ import { FormFields, textOf } from '../shell/form';
 import { PageGet, PagePost } from '../shell/page-route';
 import { FieldError, PageRenderer } from '../shell/page-renderer';
 import { SignedInVisitor, Visitor, Visitors } from '../shell/visitors';
-import { allComplete, DRAFT_SECTIONS, FIELD_LABELS, DraftSection, fieldErrorsOf, readSection, statusOf, typedValues, valuesOf } from './draft-sections';
+import { allComplete, DRAFT_SECTIONS, DraftSection, FIELD_LABELS, fieldErrorsOf, readSection, sectionPrint, statusOf, typedValues, valuesOf } from './draft-sections';
 import { grantTasks, timelineInWords } from './application-story';
 import { DecisionsBy } from './decisions-by';
 import { APPLICANT_STATUS } from './status-names';
@@ -133,19 +133,29 @@ export class ApplicationPages {
     }
     if (errors.length > 0 || !read.ok) return this.showSection(request, reply, doc, round, section, values, errors, 400);
 
-    const revision = Number(textOf(body, 'revision'));
+    const posted = Number(textOf(body, 'revision'));
+    let revision = Number.isInteger(posted) ? posted : doc.revision;
     const contact = read.value.contactEmail !== undefined ? await this.vault.sealFor(read.value.contactEmail) : undefined;
-    try {
-      const { position } = await this.commands.execute(
-        new EditDraftCommand({ applicationId: id, org: visitor.user.org!, changes: read.value.changes, ...(contact ? { contact } : {}) }, ctx, Number.isInteger(revision) ? revision : undefined),
-      );
-      await this.readModels.waitFor(position);
-    } catch (error) {
-      if (error instanceof InvalidCommand) return this.showSection(request, reply, doc, round, section, values, fieldErrorsOf(error.problems), 400);
-      // A stale revision (a Conflict from the If-Match check) or a save racing this one.
-      const stale = error instanceof ConcurrencyError || (error instanceof Conflict && (await this.applications.doc(id))?.revision !== revision);
-      if (stale) return this.someoneElseChanged(request, reply, id, visitor, section, values);
-      throw error;
+    const edit = (expected: number) =>
+      this.commands.execute(new EditDraftCommand({ applicationId: id, org: visitor.user.org!, changes: read.value.changes, ...(contact ? { contact } : {}) }, ctx, expected));
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.readModels.waitFor((await edit(revision)).position);
+        break;
+      } catch (error) {
+        if (error instanceof InvalidCommand) return this.showSection(request, reply, doc, round, section, values, fieldErrorsOf(error.problems), 400);
+        const now = await this.applications.doc(id);
+        // Saved by someone else since this form was shown (the If-Match check's Conflict, or a racing append).
+        const overtaken = (error instanceof ConcurrencyError || error instanceof Conflict) && now !== undefined && now.status === 'draft' && now.revision !== revision;
+        if (!overtaken || attempt >= 3) {
+          if (error instanceof Conflict && !overtaken) return this.showSection(request, reply, doc, round, section, values, [{ field: section.inputs[0], text: error.message }], 409);
+          throw error;
+        }
+        // Only a change to this very section is a clash; another section's save is not.
+        const contactNow = now.contact ? await this.vault.open(now.contact) : null;
+        if (sectionPrint(section, valuesOf(now, contactNow)) !== textOf(body, 'was')) return this.someoneElseChanged(request, reply, now, contactNow, section, values);
+        revision = now.revision;
+      }
     }
     const next = DRAFT_SECTIONS[DRAFT_SECTIONS.indexOf(section) + 1];
     const later = textOf(body, 'action') === 'later';
@@ -214,12 +224,14 @@ export class ApplicationPages {
   private async showSection(request: FastifyRequest, reply: FastifyReply, doc: ApplicationDoc, round: RoundView, section: DraftSection, values: Record<string, string>, errors: FieldError[], status: number) {
     const sustainabilityWeight = round.criteria.find((c) => c.key === 'sustainability')?.weight ?? null;
     const heaviest = Math.max(...round.criteria.map((c) => c.weight));
+    const contact = doc.contact ? await this.vault.open(doc.contact) : null;
     await this.pages.render(request, reply, 'applicant/application-section', {
       title: section.title,
       doc,
       round,
       section,
       values,
+      was: sectionPrint(section, valuesOf(doc, contact)),
       errors,
       zoneItems: round.zones.map((z) => ({ value: z, text: this.zones.zones.find((zone) => zone.id === z)?.name ?? z, checked: values.zone === z })),
       themeItems: round.themes.map((t) => ({ value: t, text: t, checked: values.theme === t })),
@@ -229,12 +241,17 @@ export class ApplicationPages {
     }, status);
   }
 
-  /** Another member saved this draft since this page was opened: show both, let the person choose. */
-  private async someoneElseChanged(request: FastifyRequest, reply: FastifyReply, id: string, visitor: Visitor, section: DraftSection, yours: Record<string, string>) {
-    const { doc } = await this.ownDraft(id, visitor);
-    const contact = doc.contact ? await this.vault.open(doc.contact) : null;
+  /** Another member saved this section since this page was opened: show both, let the person choose. */
+  private async someoneElseChanged(request: FastifyRequest, reply: FastifyReply, doc: ApplicationDoc, contact: string | null, section: DraftSection, yours: Record<string, string>) {
     const theirs = valuesOf(doc, contact);
-    await this.pages.render(request, reply, 'applicant/application-changed', { title: 'Someone else changed this section', doc, section, yours, theirs, labels: FIELD_LABELS, noIndex: true }, 409);
+    const rows = section.inputs.filter((name) => (theirs[name] ?? '') !== (yours[name] ?? '')).map((name) => ({ label: FIELD_LABELS[name], theirs: theirs[name], yours: yours[name] }));
+    await this.pages.render(
+      request,
+      reply,
+      'applicant/application-changed',
+      { title: 'Someone else changed this section', doc, section, rows, yours: section.inputs.map((name) => ({ name, value: yours[name] ?? '' })), was: sectionPrint(section, theirs), noIndex: true },
+      409,
+    );
   }
 
   private answersOf(doc: ApplicationDoc, round: RoundView, contact: string | null) {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ApplicationDoc } from '@pz/applications';
 import type { Partner } from '@pz/applications/domain';
 import type { RoundView } from '@pz/rounds';
@@ -9,20 +10,27 @@ export interface DraftSection {
   key: string;
   /** The task's name in the list, and the page's heading. */
   title: string;
-  /** Field ids on the page, as the form posts them and the error summary links to them. */
+  /** The draft's fields this section answers (what the task list counts). */
   fields: readonly string[];
+  /** The form's inputs, as posted (a date is three). */
+  inputs: readonly string[];
   /** A section a round does not require (partners outside a collaborative round). */
   optional?: (round: RoundView) => boolean;
 }
 
 export const DRAFT_SECTIONS: readonly DraftSection[] = [
-  { key: 'about', title: 'About the project', fields: ['title', 'summary'] },
-  { key: 'where', title: 'Where and what', fields: ['zone', 'theme'] },
-  { key: 'dates', title: 'When it runs', fields: ['projectStart', 'projectEnd'] },
-  { key: 'money', title: 'How much you are asking for', fields: ['requestedPence'] },
-  { key: 'sustainability', title: 'How it will last', fields: ['sustainability'] },
-  { key: 'partners', title: 'Partners', fields: ['partners'], optional: (round) => round.kind !== 'collaborative' },
-  { key: 'contact', title: 'Who we contact', fields: ['contactEmail'] },
+  { key: 'about', title: 'About the project', fields: ['title', 'summary'], inputs: ['title', 'summary'] },
+  { key: 'where', title: 'Where and what', fields: ['zone', 'theme'], inputs: ['zone', 'theme'] },
+  {
+    key: 'dates',
+    title: 'When it runs',
+    fields: ['projectStart', 'projectEnd'],
+    inputs: ['projectStart-day', 'projectStart-month', 'projectStart-year', 'projectEnd-day', 'projectEnd-month', 'projectEnd-year'],
+  },
+  { key: 'money', title: 'How much you are asking for', fields: ['requestedPence'], inputs: ['requestedPounds'] },
+  { key: 'sustainability', title: 'How it will last', fields: ['sustainability'], inputs: ['sustainability'] },
+  { key: 'partners', title: 'Partners', fields: ['partners'], inputs: ['partners'], optional: (round) => round.kind !== 'collaborative' },
+  { key: 'contact', title: 'Who we contact', fields: ['contactEmail'], inputs: ['contactEmail'] },
 ];
 
 /** Each form field in plain words (for the "someone else changed this" comparison). */
@@ -94,6 +102,15 @@ export function valuesOf(doc: ApplicationDoc, contactEmail: string | null): Reco
 
 const stripZero = (part: string | undefined) => (part ? String(Number(part)) : '');
 const poundsText = (pence: number) => (pence % 100 === 0 ? String(pence / 100) : (pence / 100).toFixed(2));
+
+/**
+ * A fingerprint of a section's answers as the form showed them: a save over a newer revision is
+ * a clash only when this section's own answers moved since (a colleague's save of another
+ * section is not).
+ */
+export function sectionPrint(section: DraftSection, values: Record<string, string>): string {
+  return createHash('sha256').update(JSON.stringify(section.inputs.map((name) => values[name] ?? ''))).digest('base64url').slice(0, 22);
+}
 
 /** The typed values of a section's form, as strings to show back. */
 export function typedValues(body: FormFields): Record<string, string> {
