@@ -89,13 +89,20 @@ describe('an applicant applies, tracks, accepts and reports', () => {
     expect(tasks.text).not.toContain('In progress');
     expect(tasks.text).toContain(`href="/my/applications/${id}/check"`);
 
-    const check = await volunteer.get(`/my/applications/${id}/check`).expect(200);
+    let check = await volunteer.get(`/my/applications/${id}/check`).expect(200);
     expect(check.text).toContain('£3,000');
+    // A colleague changes an answer after these were checked: not sent unseen.
+    expect((await answer(colleague, id, 'money', { requestedPounds: '3,100' })).status).toBe(303);
+    const stale = await volunteer.post(`/my/applications/${id}/send`).type('form').send({ _csrf: csrfTokenIn(check.text), revision: /name="revision" value="(\d+)"/.exec(check.text)![1] }).expect(409);
+    expect(stale.text).toContain('changed it a moment ago');
+    check = await volunteer.get(`/my/applications/${id}/check`).expect(200);
+    expect(check.text).toContain('£3,100');
     expect(check.text).toContain(`href="/my/applications/${id}/answers/money"`);
-    const sent = await volunteer.post(`/my/applications/${id}/send`).type('form').send({ _csrf: csrfTokenIn(check.text) }).expect(303);
+    const revision = /name="revision" value="(\d+)"/.exec(check.text)![1];
+    const sent = await volunteer.post(`/my/applications/${id}/send`).type('form').send({ _csrf: csrfTokenIn(check.text), revision }).expect(303);
     expect(sent.headers.location).toBe(`/my/applications/${id}/sent`);
     // Pressed again (a double click, Back then send): no second sending, the same confirmation.
-    await volunteer.post(`/my/applications/${id}/send`).type('form').send({ _csrf: csrfTokenIn(check.text) }).expect(303).expect('location', `/my/applications/${id}/sent`);
+    await volunteer.post(`/my/applications/${id}/send`).type('form').send({ _csrf: csrfTokenIn(check.text), revision }).expect(303).expect('location', `/my/applications/${id}/sent`);
     const confirmation = await volunteer.get(`/my/applications/${id}/sent`).expect(200);
     const reference = /<strong>(PZ-[0-9A-F]{8})<\/strong>/.exec(confirmation.text)![1];
     expect(confirmation.text).toContain('What happens next');
@@ -103,7 +110,7 @@ describe('an applicant applies, tracks, accepts and reports', () => {
     await backgroundWorkDone(t);
     const receipt = await lastMailTo(t, 'fun.days@example.org', (m) => m.subject.includes(reference));
     expect(receipt?.text).toContain('How it will last: Parents who volunteer');
-    expect(receipt?.text).toContain('Amount asked for: £3,000');
+    expect(receipt?.text).toContain('Amount asked for: £3,100');
 
     const my = await volunteer.get('/my').expect(200);
     expect(my.text).toContain('Saffron Lane Summer Fun Days');
@@ -134,7 +141,8 @@ describe('an applicant applies, tracks, accepts and reports', () => {
     expect(errorSummaryOf(bad.text)).toEqual(['Answer: how has the first month gone?']);
     expect(bad.text).toContain('Publicity');
     await volunteer.post(`/my/applications/${id}/check-in`).type('form').send({ _csrf: csrfTokenIn(form.text), summary: 'Twelve families signed up', supportNeeded: '' }).expect(303);
-    await volunteer.get(`/my/applications/${id}/check-in`).expect(404);
+    // The reminder's link, once the check-in is sent: the grant's page, which shows it sent.
+    await volunteer.get(`/my/applications/${id}/check-in`).expect(303).expect('location', `/my/applications/${id}`);
 
     form = await volunteer.get(`/my/applications/${id}/return`).expect(200);
     const badReturn = await volunteer.post(`/my/applications/${id}/return`).type('form').send({ _csrf: csrfTokenIn(form.text), period: 'Sept to Nov', spentPounds: 'ten', beneficiaries: '-1', progress: 'Two days held' }).expect(400);

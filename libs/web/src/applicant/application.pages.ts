@@ -133,8 +133,7 @@ export class ApplicationPages {
     }
     if (errors.length > 0 || !read.ok) return this.showSection(request, reply, doc, round, section, values, errors, 400);
 
-    const posted = Number(textOf(body, 'revision'));
-    let revision = Number.isInteger(posted) ? posted : doc.revision;
+    let revision = revisionIn(body) ?? doc.revision;
     const contact = read.value.contactEmail !== undefined ? await this.vault.sealFor(read.value.contactEmail) : undefined;
     const edit = (expected: number) =>
       this.commands.execute(new EditDraftCommand({ applicationId: id, org: visitor.user.org!, changes: read.value.changes, ...(contact ? { contact } : {}) }, ctx, expected));
@@ -172,14 +171,17 @@ export class ApplicationPages {
 
   /** Sends the draft; the redirect after it (Post/Redirect/Get) means a refresh cannot send it twice. */
   @PagePost(':id/send', APPLICANT)
-  async send(@Param('id') id: string, @Ctx() ctx: CommandContext, @SignedInVisitor() visitor: Visitor, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+  async send(@Param('id') id: string, @Body() body: FormFields, @Ctx() ctx: CommandContext, @SignedInVisitor() visitor: Visitor, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     const { doc, round } = await this.own(id, visitor);
     if (doc.status === 'submitted') return this.pages.redirect(reply, `/my/applications/${id}/sent`);
+    // Sent as checked: a colleague's change after "Check your answers" is a 409, not sent unseen.
     try {
-      const { position } = await this.commands.execute(new SubmitApplicationCommand({ applicationId: id, org: visitor.user.org! }, ctx));
+      const { position } = await this.commands.execute(new SubmitApplicationCommand({ applicationId: id, org: visitor.user.org! }, ctx, revisionIn(body)));
       await this.readModels.waitFor(position);
     } catch (error) {
       if (!(error instanceof Conflict) && !(error instanceof InvalidCommand)) throw error;
+      // Pressed twice at once: the other press sent it.
+      if ((await this.applications.doc(id))?.status === 'submitted') return this.pages.redirect(reply, `/my/applications/${id}/sent`);
       const reason = error instanceof InvalidCommand ? 'incomplete' : roundStatusAt(round, ctx.now) === 'open' ? 'changed' : 'closed';
       return this.pages.render(request, reply, 'applicant/application-not-sent', { title: 'Your application has not been sent', doc, round, reason, noIndex: true }, 409);
     }
@@ -293,6 +295,12 @@ export class ApplicationPages {
     if (owned.doc.status !== 'submitted' && owned.doc.status !== 'draft') throw new NotFoundException();
     return owned;
   }
+}
+
+/** The revision a form was shown at, when it carries one. */
+function revisionIn(body: FormFields): number | undefined {
+  const text = textOf(body, 'revision');
+  return /^\d{1,9}$/.test(text) ? Number(text) : undefined;
 }
 
 function sectionOf(key: string): DraftSection {

@@ -107,6 +107,11 @@ export class MonitoringPages {
   }
 
   private async form(kind: Kind, id: string, visitor: Visitor, request: FastifyRequest, reply: FastifyReply) {
+    // A reminder's link to something already sent (by a colleague, or earlier) opens the grant's page, which says so.
+    const owned = await this.applications.doc(id);
+    if (owned && owned.org === visitor.user.org && owned.status !== 'draft' && owned.status !== 'submitted' && !this.nextDue(kind, owned)) {
+      return this.pages.redirect(reply, `/my/applications/${id}`);
+    }
     const { doc, dueAt } = await this.grant(kind, id, visitor);
     const restored = await this.visitors.restoredForm(request);
     const values = Object.fromEntries(FORMS[kind].fields.map((f) => [f.id, textOf(restored, f.id)]));
@@ -159,9 +164,13 @@ export class MonitoringPages {
   private async grant(kind: Kind, id: string, visitor: Visitor): Promise<{ doc: ApplicationDoc; dueAt: string }> {
     const doc = id.length <= 100 ? await this.applications.doc(id) : undefined;
     if (!doc || doc.org !== visitor.user.org || doc.status !== 'awarded') throw new NotFoundException();
-    const next = doc.schedule.find((i) => i.kind === FORMS[kind].scheduleKind && !(i.key in doc.filed));
+    const next = this.nextDue(kind, doc);
     if (!next) throw new NotFoundException();
     return { doc, dueAt: next.dueAt };
+  }
+
+  private nextDue(kind: Kind, doc: ApplicationDoc) {
+    return doc.status === 'awarded' ? doc.schedule.find((i) => i.kind === FORMS[kind].scheduleKind && !(i.key in doc.filed)) : undefined;
   }
 
   private async show(kind: Kind, doc: ApplicationDoc, dueAt: string, values: Record<string, string>, errors: FieldError[], request: FastifyRequest, reply: FastifyReply, status: number) {
