@@ -68,9 +68,8 @@ describe('an applicant’s journey in a browser', () => {
     await page.getByLabel('Name of your organisation').fill(group);
     await page.getByLabel('Community or voluntary group (not incorporated)').check();
     await press('Register organisation');
-    await page.goto(`${base}/funding/${round.id}`);
-    await page.getByRole('button', { name: 'Start your application' }).click();
-    await page.waitForURL(/\/my\/applications\/new/);
+    // Back to the round's start, where the group's first application begins.
+    await page.waitForURL(`${base}/my/applications/new?round=${round.id}`);
     await check();
     await page.getByLabel('What is your project called?').fill('Summer fun days');
     await press('Start');

@@ -117,7 +117,7 @@ const PAGES: Record<string, PageSpec> = {
   'GET /staff/people/invite': { path: () => '/staff/people/invite', expect: only(['staff'], 200) },
   'POST /staff/people/invite': { path: () => '/staff/people/invite', form: () => ({}), expect: only(['staff'], 400) },
   'GET /staff/people/:personId': { path: () => `/staff/people/${fx.panelPerson}`, expect: only(['staff'], 200) },
-  'POST /staff/people/:personId/revoke': { path: () => `/staff/people/${fx.panelPerson}/revoke`, form: () => ({ grant: '0' }), expect: only(['staff'], 400) },
+  'POST /staff/people/:personId/revoke': { path: () => `/staff/people/${fx.panelPerson}/revoke`, form: () => ({ role: 'panel', zone: 'new-parks', roundId: '' }), expect: only(['staff'], 400) },
 
   // The panel. The matrix's panel member sits on no round's panel: every application is, to them, nobody's.
   'GET /panel': { path: () => '/panel', expect: only(['panel'], 200) },

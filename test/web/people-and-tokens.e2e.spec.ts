@@ -72,8 +72,11 @@ describe('people, organisations and personal access tokens', () => {
 
     // Removing the role needs a reason, and takes effect on the member's next request.
     const revokeForm = await officer.get(`/staff/people/${personIdIn(invited.headers.location)}`).expect(200);
-    await officer.post(`/staff/people/${personIdIn(invited.headers.location)}/revoke`).type('form').send({ _csrf: csrfTokenIn(revokeForm.text), grant: '0', reason: '' }).expect(400);
-    await officer.post(`/staff/people/${personIdIn(invited.headers.location)}/revoke`).type('form').send({ _csrf: csrfTokenIn(revokeForm.text), grant: '0', reason: 'Moved away' }).expect(303);
+    const role = { role: 'panel', zone: '', roundId: round.id };
+    await officer.post(`/staff/people/${personIdIn(invited.headers.location)}/revoke`).type('form').send({ _csrf: csrfTokenIn(revokeForm.text), ...role, reason: '' }).expect(400);
+    // A role the person does not hold is, to the form, nothing to remove.
+    await officer.post(`/staff/people/${personIdIn(invited.headers.location)}/revoke`).type('form').send({ _csrf: csrfTokenIn(revokeForm.text), ...role, roundId: 'another-round', reason: 'Moved away' }).expect(404);
+    await officer.post(`/staff/people/${personIdIn(invited.headers.location)}/revoke`).type('form').send({ _csrf: csrfTokenIn(revokeForm.text), ...role, reason: 'Moved away' }).expect(303);
     expect((await resident.get('/account').expect(200)).text).not.toContain('Panel member');
   });
 

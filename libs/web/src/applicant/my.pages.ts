@@ -41,11 +41,13 @@ export class MyPages {
           // What a volunteer most needs to know next, in one line.
           next:
             doc.status === 'draft'
-              ? { text: 'Send it by', at: round?.closesAt ?? null }
+              ? round && round.closesAt > now
+                ? { text: 'Send it by', at: round.closesAt }
+                : { text: 'Not sent: the round has closed', at: null }
               : doc.status === 'submitted'
                 ? { text: 'Decision expected by', at: round ? this.decisionsBy.after(round.closesAt) : null }
                 : doc.status === 'awarded' && doc.acceptedAt === null
-                  ? { text: 'Accept your offer', at: null }
+                  ? { text: 'Accept your offer', at: null, href: `/my/applications/${doc.id}#offer` }
                   : nextDue
                     ? { text: `${DUE_NAMES[nextDue.kind]} due`, at: nextDue.dueAt }
                     : null,

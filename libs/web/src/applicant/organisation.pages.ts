@@ -1,7 +1,7 @@
 import { Body, Controller, NotFoundException, Param, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { CHARITY_NUMBER, COMPANY_NUMBER, IdentityQueries, InviteMemberCommand, LEGAL_FORMS, RegisterOrganisationCommand, RemoveMemberCommand } from '@pz/identity';
+import { CHARITY_NUMBER, COMPANY_NUMBER, IdentityQueries, safeNext, InviteMemberCommand, LEGAL_FORMS, RegisterOrganisationCommand, RemoveMemberCommand } from '@pz/identity';
 import { CommandContext, Ctx, ReadModels } from '@pz/platform';
 import { emailProblem } from '../account/email-field';
 import { FormFields, textOf } from '../shell/form';
@@ -38,7 +38,7 @@ export class OrganisationPages {
   @PageGet('', 'signed-in')
   async organisation(@SignedInVisitor() visitor: Visitor, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     const org = visitor.user.org ? await this.identity.organisation(visitor.user.org) : undefined;
-    if (!org) return this.showRegistration(request, reply, await this.restored(request), [], 200, '/my/organisation');
+    if (!org) return this.showRegistration(request, reply, await this.restored(request), [], 200, '/my/organisation', safeNext((request.query as Record<string, unknown>).next));
     const members = await Promise.all(
       org.members.map(async (personId) => {
         const account = await this.identity.account(personId);
@@ -102,12 +102,13 @@ export class OrganisationPages {
     if (!(values.legalForm in LEGAL_FORMS)) errors.push({ field: 'legalForm', text: 'Select what kind of organisation it is' });
     if (values.charityNumber !== '' && !CHARITY_NUMBER.test(compact(values.charityNumber))) errors.push({ field: 'charityNumber', text: 'Enter a charity number like 1234567, or leave it blank' });
     if (values.companyNumber !== '' && !COMPANY_NUMBER.test(compact(values.companyNumber))) errors.push({ field: 'companyNumber', text: 'Enter a company number like 01234567 or SC123456, or leave it blank' });
-    if (errors.length > 0) return this.showRegistration(request, reply, values, errors, 400, action);
+    if (errors.length > 0) return this.showRegistration(request, reply, values, errors, 400, action, safeNext(textOf(body, 'next')));
     const { orgId, position } = await this.commands.execute(new RegisterOrganisationCommand(values, ctx));
     await this.readModels.waitFor(position);
     // The new organisation is the one this session acts for from now on.
     await this.visitors.actFor(visitor, orgId);
-    await this.pages.redirect(reply, '/my/organisation');
+    // Back to where they were going (starting an application), else to the group's page.
+    await this.pages.redirect(reply, safeNext(textOf(body, 'next')) ?? '/my/organisation');
   }
 
   private async restored(request: FastifyRequest): Promise<RegistrationForm> {
@@ -115,9 +116,9 @@ export class OrganisationPages {
     return { name: textOf(saved, 'name'), legalForm: textOf(saved, 'legalForm'), charityNumber: textOf(saved, 'charityNumber'), companyNumber: textOf(saved, 'companyNumber') };
   }
 
-  private async showRegistration(request: FastifyRequest, reply: FastifyReply, values: RegistrationForm, errors: FieldError[], status: number, action: string) {
+  private async showRegistration(request: FastifyRequest, reply: FastifyReply, values: RegistrationForm, errors: FieldError[], status: number, action: string, next: string | null = null) {
     const legalForms = Object.entries(LEGAL_FORMS).map(([value, text]) => ({ value, text, checked: values.legalForm === value }));
-    await this.pages.render(request, reply, 'applicant/organisation-register', { title: 'Register your organisation', values, legalForms, errors, action, noIndex: true }, status);
+    await this.pages.render(request, reply, 'applicant/organisation-register', { title: 'Register your organisation', values, legalForms, errors, action, next, noIndex: true }, status);
   }
 
   private async showInvite(request: FastifyRequest, reply: FastifyReply, email: string, errors: FieldError[], status = 200) {

@@ -80,7 +80,7 @@ export class PeoplePages {
     const account = await this.identity.account(personId);
     const email = account ? await this.identity.emailOf(account) : null;
     if (!account || email === null) throw new NotFoundException();
-    const roles = await Promise.all(account.roles.map(async (g, index) => ({ index, text: await this.roleNames.describe(g) })));
+    const roles = await Promise.all(account.roles.map(async (g, index) => ({ index, ...g, text: await this.roleNames.describe(g) })));
     const organisations = await this.identity.organisationsOf(personId);
     await this.pages.render(request, reply, 'staff/person', { title: email, email, personId, roles, organisations, noIndex: true });
   }
@@ -88,13 +88,16 @@ export class PeoplePages {
   @PagePost(':personId/revoke', STAFF)
   async revoke(@Param('personId') personId: string, @Body() body: FormFields, @Ctx() ctx: CommandContext, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     const account = await this.identity.account(personId);
-    const grant = account?.roles[Number(textOf(body, 'grant'))];
-    if (!account || !grant || !/^\d+$/.test(textOf(body, 'grant'))) throw new NotFoundException();
+    // The role named in full (not its place in a list another member of staff may have changed meanwhile).
+    const named = { role: textOf(body, 'role'), zone: textOf(body, 'zone') || null, roundId: textOf(body, 'roundId') || null };
+    const index = account?.roles.findIndex((g) => g.role === named.role && g.zone === named.zone && g.roundId === named.roundId) ?? -1;
+    const grant = account?.roles[index];
+    if (!account || !grant) throw new NotFoundException();
     const reason = textOf(body, 'reason');
     if (reason === '' || reason.length > 500) {
       const email = (await this.identity.emailOf(account)) ?? '';
-      const roles = await Promise.all(account.roles.map(async (g, index) => ({ index, text: await this.roleNames.describe(g) })));
-      const field = `reason-${textOf(body, 'grant')}`;
+      const roles = await Promise.all(account.roles.map(async (g, i) => ({ index: i, ...g, text: await this.roleNames.describe(g) })));
+      const field = `reason-${index}`;
       const errors = [{ field, text: reason === '' ? 'Enter why the role is being removed: the history keeps it' : 'The reason must be 500 characters or fewer' }];
       return this.pages.render(request, reply, 'staff/person', { title: email, email, personId, roles, organisations: await this.identity.organisationsOf(personId), errors, noIndex: true }, 400);
     }
