@@ -188,6 +188,11 @@ describe('sign-in by email link', () => {
     expect((await officer.get(next).expect(200)).text).toContain('typed.by.officer@example.org');
   });
 
+  it('shows the development mail viewer only under a local name (no DNS rebinding)', async () => {
+    await browserAgent(t).get('/dev/mail').expect(200);
+    await browserAgent(t).get('/dev/mail').set('Host', 'evil.example').expect(404);
+  });
+
   it('sends a browser GET with a bearer token to sign in: pages take the session cookie only', async () => {
     await browserAgent(t).get('/account').set(bearer(t.token({ role: 'staff', sub: 'machine' }))).expect(303);
   });
@@ -220,6 +225,10 @@ describe('session cookies in production', () => {
     t = await startTestApp({ NODE_ENV: 'production', APP_SECRET: 'a-production-master-secret-of-32-characters-at-least' });
   });
   afterAll(async () => t?.close());
+
+  it('has no mail viewer', async () => {
+    await browserAgent(t).get('/dev/mail').expect(404);
+  });
 
   it('are Secure (the service is behind TLS), as well as HttpOnly and SameSite=Lax', async () => {
     await t.app.get(SignInLinks).send('prod@example.org', null);

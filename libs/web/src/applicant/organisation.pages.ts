@@ -1,4 +1,5 @@
-import { Body, Controller, NotFoundException, Param, Req, Res } from '@nestjs/common';
+import { Body, Controller, NotFoundException, Param, Req, Res, UseGuards } from '@nestjs/common';
+import { Throttle, ThrottlerGuard } from '@nestjs/throttler';
 import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CHARITY_NUMBER, COMPANY_NUMBER, IdentityQueries, safeNext, InviteMemberCommand, LEGAL_FORMS, RegisterOrganisationCommand, RemoveMemberCommand } from '@pz/identity';
@@ -17,6 +18,8 @@ interface RegistrationForm {
 }
 
 const APPLICANT = ['applicant'] as const;
+/** Enough to bring a committee in; too few to use the funder's mail to reach strangers. */
+const INVITE_LIMIT = { default: { limit: 10, ttl: 60 * 60_000 } };
 
 const compact = (text: string) => text.replace(/\s+/g, '').toUpperCase();
 
@@ -76,6 +79,8 @@ export class OrganisationPages {
   }
 
   @PagePost('invite', APPLICANT)
+  @UseGuards(ThrottlerGuard)
+  @Throttle(INVITE_LIMIT)
   async invite(@Body() body: FormFields, @Ctx() ctx: CommandContext, @SignedInVisitor() visitor: Visitor, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     const email = textOf(body, 'email');
     const problem = emailProblem(email);

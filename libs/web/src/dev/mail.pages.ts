@@ -10,6 +10,7 @@ import { PageRenderer } from '../shell/page-renderer';
 const SHOWN = 50;
 const MAIL_FILE = /^[\w.-]+\.eml$/;
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+const LOCAL_NAMES = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /**
  * A newcomer signs in within a minute without a mail server (web.md): while developing with no
@@ -51,7 +52,9 @@ export class DevMailPages {
 
   private onlyHere(request: FastifyRequest): void {
     const developing = this.config.nodeEnv === 'development' || this.config.nodeEnv === 'test';
-    if (!developing || this.config.smtpUrl || !LOOPBACK.has(request.raw.socket.remoteAddress ?? '')) throw new NotFoundException();
+    // The Host too: a page elsewhere that points its own name at 127.0.0.1 (DNS rebinding) gets nothing.
+    const host = (request.headers.host ?? '').replace(/:\d+$/, '');
+    if (!developing || this.config.smtpUrl || !LOOPBACK.has(request.raw.socket.remoteAddress ?? '') || !LOCAL_NAMES.has(host)) throw new NotFoundException();
   }
 }
 
