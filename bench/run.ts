@@ -146,7 +146,10 @@ async function main(): Promise<void> {
   await suite('pages', async () => {
     const r = await runSuite('pages', mode);
     row({ name: 'pages.funding', ours: n(r.fundingPerSecond), baseline: n(r.roundsPerSecond), unit: 'req/s', target: 'ratio >= 0.2', check: (x) => x.ratio! >= 0.2, note: `GET /funding (HTML, brotli) vs GET /rounds (JSON), ${r.rounds} rounds, ${r.connections} connections; one render alone takes ${Math.round(n(r.microsecondsPerRender))} µs` });
+    row({ name: 'pages.my', ours: n(r.myPerSecond), baseline: n(r.myJsonPerSecond), unit: 'req/s', target: 'ratio >= 0.2', check: (x) => x.ratio! >= 0.2, note: `GET /my signed in (HTML, brotli) vs GET /applications (JSON), a group with ${r.applications} applications` });
+    row({ name: 'pages.application', ours: n(r.applicationPerSecond), baseline: n(r.applicationJsonPerSecond), unit: 'req/s', target: 'ratio >= 0.2', check: (x) => x.ratio! >= 0.2, note: 'GET /my/applications/:id vs GET /applications/:id (a sent application)' });
     row({ name: 'pages.renderTime', ours: n(r.microsecondsPerRender), baseline: null, unit: 'µs/render', target: 'context: /funding, one connection' });
+    row({ name: 'pages.ranking', ours: n(r.rankingPerSecond), baseline: n(r.rankingJsonPerSecond), unit: 'req/s', target: 'ratio >= 0.2', check: (x) => x.ratio! >= 0.2, note: `GET /staff/rounds/:id/ranking (HTML, ${r.rankingRows} rows, signed in) vs GET /rounds/:id/ranking (JSON, all rows): ${r.rankingApplications} applications scored by ${r.rankingMembers} members` });
     row({ name: 'pages.heaviest', ours: n(r.heaviestPageBytes) / 1024, baseline: null, unit: 'KB', target: '<= 60 KB compressed, HTML + CSS + JS', check: (x) => x.ours <= 60, note: `${String(r.heaviestPage)}: HTML ${n(r.heaviestHtmlBytes)} bytes, the rest its stylesheet, script and icon` });
   });
 

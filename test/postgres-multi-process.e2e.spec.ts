@@ -6,6 +6,8 @@ import { JwtService } from '@nestjs/jwt';
 import { PgEventStore } from '@pz/event-store/postgres/pg-event-store';
 import { openPgPool } from '@pz/event-store/postgres/pg-pool';
 import { createTemporaryDatabase, describeWithPostgres, TemporaryDatabase } from '@pz/event-store/postgres/testing/temporary-postgres';
+import type { RunningServer } from '../bench/lib/server';
+import { signedInCookie } from '../bench/lib/session';
 import { applicationBody, financialYearOf } from './support/journey';
 import { TEST_SECRET } from './support/test-app';
 
@@ -129,6 +131,24 @@ describeWithPostgres('Several processes on one PostgreSQL database', () => {
     expect(opened.status).toBe(201);
     const seen = await call(b.base, 'GET', `/applications/${opened.body.id as string}`, STAFF);
     expect(seen).toMatchObject({ status: 200, body: { contactEmail: 'sealed@example.org' } });
+  });
+
+  it('a person signed in through one API is signed in on the other, and signing out there ends it everywhere', async () => {
+    const [a, b] = apis;
+    const cookie = await signedInCookie({ url: a.base } as RunningServer, 'mp.person@example.org', join(dir, 'outbox'));
+    const page = (base: string) => fetch(`${base}/account`, { headers: { accept: 'text/html', cookie }, redirect: 'manual' });
+    expect((await page(b.base)).status).toBe(200);
+    expect(await (await page(b.base)).text()).toContain('mp.person@example.org');
+    const account = await (await page(b.base)).text();
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(account)![1];
+    const out = await fetch(`${b.base}/account/sign-out-everywhere`, {
+      method: 'POST',
+      headers: { accept: 'text/html', cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: csrf }).toString(),
+      redirect: 'manual',
+    });
+    expect(out.status).toBe(303);
+    expect((await page(a.base)).status).toBe(303);
   });
 
   it('never over-commits a round budget when awards race through both APIs', async () => {

@@ -50,8 +50,9 @@ async function main(): Promise<void> {
     NODE_ENV: 'production',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
     SQLITE_PATH: process.env.SQLITE_PATH ?? join(dir, 'grants.sqlite'),
-    OUTBOX_DIR: join(dir, 'outbox'),
-    ...pick(process.env, ['EVENT_STORE', 'DATABASE_URL', 'DATABASE_POOL_SIZE', 'WRITE_RATE_LIMIT', 'AUTH_JWT_SECRET', 'REDIS_URL', 'QUEUE_PREFIX', 'SMTP_URL', 'FIRST_CHECKIN_AFTER', 'MONITORING_INTERVAL', 'REMINDER_LEAD', 'SWEEP_INTERVAL']),
+    OUTBOX_DIR: process.env.OUTBOX_DIR ?? join(dir, 'outbox'),
+    // ADMIN_EMAILS: a suite that measures staff pages signs its officer in (bench/lib/session.ts).
+    ...pick(process.env, ['EVENT_STORE', 'DATABASE_URL', 'DATABASE_POOL_SIZE', 'WRITE_RATE_LIMIT', 'AUTH_JWT_SECRET', 'REDIS_URL', 'QUEUE_PREFIX', 'SMTP_URL', 'FIRST_CHECKIN_AFTER', 'MONITORING_INTERVAL', 'REMINDER_LEAD', 'SWEEP_INTERVAL', 'ADMIN_EMAILS']),
   });
   const app = await createHttpApp(ServerModule.forRoot(config), config);
   await app.listen({ port: 0, host: '127.0.0.1' });

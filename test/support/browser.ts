@@ -50,7 +50,10 @@ export function watchForErrors(page: Page): string[] {
     if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) errors.push(`console: ${message.text()}`);
   });
   page.on('pageerror', (error) => errors.push(`script: ${error.message}`));
-  page.on('requestfailed', (request) => errors.push(`request failed: ${request.url()} (${request.failure()?.errorText})`));
+  page.on('requestfailed', (request) => {
+    // ERR_ABORTED: the browser cancelled it by leaving the page (a favicon still loading), not a failure to load.
+    if (request.failure()?.errorText !== 'net::ERR_ABORTED') errors.push(`request failed: ${request.url()} (${request.failure()?.errorText})`);
+  });
   page.on('response', (response) => {
     // The page itself may be an error page on purpose; what it loads may not.
     if (response.status() >= 400 && response.request().resourceType() !== 'document') errors.push(`${response.status()}: ${response.url()}`);

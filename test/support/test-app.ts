@@ -22,8 +22,8 @@ export interface TestApp {
   routes: string[];
   /** Every page route (web.md), the same way; assets are neither. */
   pageRoutes: string[];
-  /** Listens on a loopback port (once) and answers its base URL, for a real browser. */
-  listen(): Promise<string>;
+  /** Listens on a loopback port (once; `port` when given, else any) and answers its base URL, for a real browser. */
+  listen(port?: number): Promise<string>;
   token(claims: { role: UserRole | UserRole[]; sub: string; org?: string; email?: string; name?: string }): string;
   /** Stops the app and starts a new one on the same files: a restart. */
   restart(): Promise<TestApp>;
@@ -34,6 +34,16 @@ export interface TestApp {
  * A real service on real files: the whole server module (api + worker) over a temporary SQLite
  * store, driven through HTTP with supertest. Only the environment is set by the test.
  */
+/** A loopback port free now: for an app whose PUBLIC_URL must be known before it starts (OpenID redirects). */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
 export async function startTestApp(
   env: Record<string, string> = {},
   module: (config: AppConfig) => DynamicModule = (config) => ServerModule.forRoot(config),
@@ -72,9 +82,9 @@ export async function startTestApp(
     http: app.getHttpServer(),
     routes,
     pageRoutes,
-    async listen() {
+    async listen(port = 0) {
       if (!baseUrl) {
-        await app.listen({ port: 0, host: '127.0.0.1' });
+        await app.listen({ port, host: '127.0.0.1' });
         baseUrl = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
       }
       return baseUrl;

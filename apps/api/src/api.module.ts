@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ApplicationsModule } from '@pz/applications';
 import { AuditModule } from '@pz/audit';
+import { IdentityModule } from '@pz/identity';
 import { AppConfig, PlatformModule } from '@pz/platform';
 import { MonitoringModule } from '@pz/monitoring';
 import { OperationsModule } from '@pz/notifications';
@@ -18,4 +19,4 @@ export class ApiModule {
   }
 }
 
-export const API_FEATURES = [PeopleModule, RoundsModule, ApplicationsModule, MonitoringModule, SubscriptionsModule, OperationsModule, AuditModule, TransparencyModule, WebModule];
+export const API_FEATURES = [PeopleModule, IdentityModule, RoundsModule, ApplicationsModule, MonitoringModule, SubscriptionsModule, OperationsModule, AuditModule, TransparencyModule, WebModule];

@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { IdentityModule } from '@pz/identity';
 import { NotificationsWorkerModule } from '@pz/notifications';
 import { AppConfig, PlatformModule } from '@pz/platform';
 
@@ -13,4 +14,4 @@ export class WorkerModule {
   }
 }
 
-export const WORKER_FEATURES: NonNullable<DynamicModule['imports']> = [NotificationsWorkerModule];
+export const WORKER_FEATURES: NonNullable<DynamicModule['imports']> = [IdentityModule, NotificationsWorkerModule];

@@ -56,6 +56,9 @@ export interface ApplicationDoc extends ApplicationDetails {
   ragBy: 'system' | 'staff' | null;
   ragAt: string | null;
   closedAt: string | null;
+  /** Who of the grantee accepted the offer, and when (null: not yet). */
+  acceptedBy: string | null;
+  acceptedAt: string | null;
 }
 
 /** A return as filed: the MonitoringReturnFiled event's data, stored as it is but for the application id. */
@@ -81,12 +84,13 @@ const TIMELINE_NAMES: Record<ApplicationEvent['type'], string> = {
   CaseStudyFiled: 'closed',
   GrantRagRated: 'rag-rated',
   ProjectDatesChanged: 'dates-changed',
+  OfferAccepted: 'offer-accepted',
 };
 
 export const applicationsProjection: Projection = {
   name: 'applications',
-  // 3: sharedRevision.
-  version: 3,
+  // 3: sharedRevision. 4: the offer's acceptance.
+  version: 4,
   collections: [APPLICATIONS],
   async apply(recorded: RecordedEvent, docs: DocumentStore) {
     if (!(recorded.type in TIMELINE_NAMES)) return;
@@ -130,6 +134,8 @@ export const applicationsProjection: Projection = {
         ragBy: null,
         ragAt: null,
         closedAt: null,
+        acceptedBy: null,
+        acceptedAt: null,
       });
       return;
     }
@@ -208,6 +214,10 @@ function changed(doc: ApplicationDoc, event: ApplicationEvent, revision: number,
       next.caseStudy = { ...event.data.caseStudy, filedAt: event.data.filedAt };
       next.status = 'closed';
       next.closedAt = event.data.filedAt;
+      break;
+    case 'OfferAccepted':
+      next.acceptedBy = event.data.acceptedBy;
+      next.acceptedAt = event.data.acceptedAt;
       break;
     case 'GrantRagRated':
       next.rag = event.data.rating;

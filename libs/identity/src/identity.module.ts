@@ -1,12 +1,16 @@
 import { Global, Module, OnModuleInit } from '@nestjs/common';
 import { NotificationsMailModule } from '@pz/notifications/mail';
-import { PERSONAL_TOKENS, PersonalTokens, ReadModels, SQLITE_CONNECTIONS, SqliteConnections } from '@pz/platform';
+import type { Pool } from 'pg';
+import { PERSONAL_TOKENS, PersonalTokens, POSTGRES_POOL, ReadModels, SQLITE_CONNECTIONS, SqliteConnections } from '@pz/platform';
 import { IDENTITY_HANDLERS } from './commands/identity-commands';
 import { AccessTokens, TOKEN_PREFIX } from './credentials/access-tokens';
 import { CREDENTIAL_STORE } from './credentials/credential-store';
+import { CredentialHousekeeping } from './credentials/credential-housekeeping';
+import { OidcSignIn } from './credentials/oidc-sign-in';
 import { SavedForms } from './credentials/saved-forms';
 import { Sessions } from './credentials/sessions';
 import { SignInLinks } from './credentials/sign-in-links';
+import { PgCredentialStore } from './credentials/postgres/pg-credential-store';
 import { SqliteCredentialStore } from './credentials/sqlite/sqlite-credential-store';
 import { identityProjection } from './identity.projection';
 import { IdentityQueries } from './identity.queries';
@@ -21,9 +25,10 @@ import { IdentityQueries } from './identity.queries';
   providers: [
     {
       provide: CREDENTIAL_STORE,
-      // Durable as the events: a session or a token acknowledged is not lost by a power cut.
-      useFactory: (sqlite: SqliteConnections) => new SqliteCredentialStore(sqlite.records),
-      inject: [SQLITE_CONNECTIONS],
+      // Durable as the events: a session or a token acknowledged is not lost by a power cut. With
+      // PostgreSQL every machine sees the same sessions, links and tokens.
+      useFactory: (sqlite: SqliteConnections, pool: Pool | null | undefined) => (pool ? PgCredentialStore.open(pool) : new SqliteCredentialStore(sqlite.records)),
+      inject: [SQLITE_CONNECTIONS, { token: POSTGRES_POOL, optional: true }],
     },
     ...IDENTITY_HANDLERS,
     IdentityQueries,
@@ -31,13 +36,15 @@ import { IdentityQueries } from './identity.queries';
     SignInLinks,
     AccessTokens,
     SavedForms,
+    OidcSignIn,
+    CredentialHousekeeping,
     {
       provide: PERSONAL_TOKENS,
       useFactory: (tokens: AccessTokens): PersonalTokens => ({ prefix: TOKEN_PREFIX, verify: (token) => tokens.verify(token) }),
       inject: [AccessTokens],
     },
   ],
-  exports: [CREDENTIAL_STORE, IdentityQueries, Sessions, SignInLinks, AccessTokens, SavedForms, PERSONAL_TOKENS],
+  exports: [CREDENTIAL_STORE, IdentityQueries, Sessions, SignInLinks, AccessTokens, SavedForms, OidcSignIn, PERSONAL_TOKENS],
 })
 export class IdentityModule implements OnModuleInit {
   constructor(private readonly readModels: ReadModels) {}

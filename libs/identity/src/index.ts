@@ -10,3 +10,4 @@ export * from './credentials/access-tokens';
 export * from './credentials/saved-forms';
 export * from './credentials/secrets';
 export * from './credentials/postgres/pg-credential-store';
+export * from './credentials/oidc-sign-in';

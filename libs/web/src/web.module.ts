@@ -3,7 +3,22 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { WEB_SHELL } from '@pz/platform';
 import { RoundsModule, ZonesModule } from '@pz/rounds';
 import { SubscriptionsModule } from '@pz/subscriptions';
+import { ApplicationsModule } from '@pz/applications';
+import { AccountPages } from './account/account.pages';
+import { RoleNames } from './account/role-names';
+import { SignInPages, SignOutPages } from './account/sign-in.pages';
+import { ApplicationPages } from './applicant/application.pages';
+import { DecisionsBy } from './applicant/decisions-by';
+import { MonitoringPages } from './applicant/monitoring.pages';
+import { MyPages } from './applicant/my.pages';
+import { OrganisationPages } from './applicant/organisation.pages';
+import { DevMailPages } from './dev/mail.pages';
 import { PUBLIC_PAGES } from './public';
+import { PeoplePages } from './staff/people.pages';
+import { PanelPages } from './panel/panel.pages';
+import { DecisionPages } from './staff/decisions.pages';
+import { RoundsPages } from './staff/rounds.pages';
+import { Visitors } from './shell/visitors';
 import { WebAssets } from './shell/assets';
 import { PageRenderer } from './shell/page-renderer';
 import { WebShellSetup } from './shell/web-shell';
@@ -11,11 +26,14 @@ import { WebShellSetup } from './shell/web-shell';
 /** The web pages (web.md), served by the same app as the JSON API. */
 @Module({
   // The throttler's storage is in memory, per process (as the JSON API's).
-  imports: [RoundsModule, ZonesModule, SubscriptionsModule, ThrottlerModule.forRoot({ throttlers: [{ name: 'default', limit: 60, ttl: 60_000 }] })],
-  controllers: [...PUBLIC_PAGES],
+  imports: [ApplicationsModule, RoundsModule, ZonesModule, SubscriptionsModule, ThrottlerModule.forRoot({ throttlers: [{ name: 'default', limit: 60, ttl: 60_000 }] })],
+  controllers: [...PUBLIC_PAGES, SignInPages, SignOutPages, AccountPages, MyPages, ApplicationPages, MonitoringPages, OrganisationPages, PeoplePages, DevMailPages, PanelPages, RoundsPages, DecisionPages],
   providers: [
     { provide: WebAssets, useFactory: () => WebAssets.prepare() },
     PageRenderer,
+    Visitors,
+    RoleNames,
+    DecisionsBy,
     WebShellSetup,
     { provide: WEB_SHELL, useExisting: WebShellSetup },
   ],

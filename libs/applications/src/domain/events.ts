@@ -82,6 +82,8 @@ export type ApplicationEvent =
       schedule: DueItem[];
       previousSchedule: DueItem[];
     }>
+  /** The grantee accepted the offer and its conditions: who, for the organisation, and when. */
+  | DomainEvent<'OfferAccepted', { applicationId: string; acceptedBy: string; acceptedAt: string }>
   | DomainEvent<'GrantRagRated', {
       applicationId: string;
       rating: RagRating;
@@ -111,4 +113,5 @@ export const APPLICATION_EVENT_TYPES = eventTypesOf<ApplicationEventType>({
   CaseStudyFiled: true,
   GrantRagRated: true,
   ProjectDatesChanged: true,
+  OfferAccepted: true,
 });

@@ -31,6 +31,8 @@ interface Funded extends Assessed {
   rag: RagRating;
   /** The policy's own last verdict: a staff rating stands until this changes. */
   lastAutomaticRag: RagRating;
+  /** When a member of the grantee accepted the offer and its conditions (null: not yet). */
+  acceptedAt: string | null;
 }
 
 export type NoApplication = { status: 'none' };
@@ -116,6 +118,7 @@ export function evolve(state: ApplicationState, event: ApplicationEvent): Applic
         latestReturnOnTrack: null,
         rag: 'green',
         lastAutomaticRag: 'green',
+        acceptedAt: null,
       };
     case 'ApplicationDeclined':
       return state.status === 'submitted' ? { ...state, status: 'declined', awardedPence: null } : state;
@@ -132,6 +135,8 @@ export function evolve(state: ApplicationState, event: ApplicationEvent): Applic
       return isFunded(state) ? { ...state, filed: [...state.filed, event.data.itemKey], latestReturnOnTrack: event.data.onTrack } : state;
     case 'CaseStudyFiled':
       return state.status === 'awarded' ? { ...state, status: 'closed', filed: [...state.filed, event.data.itemKey] } : state;
+    case 'OfferAccepted':
+      return isFunded(state) ? { ...state, acceptedAt: event.data.acceptedAt } : state;
     case 'GrantRagRated':
       if (!isFunded(state)) return state;
       return {

@@ -53,7 +53,12 @@ export class SignInLinks {
     const expiresAt = new Date(now.getTime() + LINK_LIFETIME_MS).toISOString();
     const sealed = await this.vault.seal(personId, email.trim());
     await this.store.putSignInLink({ hash: hashOf(secret), personId, sealedEmail: JSON.stringify(sealed), next: safeNext(next), createdAt: now.toISOString(), expiresAt, usedAt: null });
-    await this.mailer.send({ to: email.trim(), template: 'sign-in-link', data: { signInUrl: `${this.config.publicUrl}/sign-in/link?token=${secret}`, expiresAt } });
+    try {
+      await this.mailer.send({ to: email.trim(), template: 'sign-in-link', data: { signInUrl: `${this.config.publicUrl}/sign-in/link?token=${secret}`, expiresAt } });
+    } catch (error) {
+      // A refused address answers like any other: the page must not tell one address from another.
+      this.logger.warn(`sign-in link for ${personId} not sent: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   /** What the link's page shows: the address it signs in, or why it cannot. Uses nothing. */

@@ -1,8 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApplicationsQueries, EvaluateRagCommand } from '@pz/applications';
+import { ApplicationsQueries, EvaluateRagCommand, referenceOf } from '@pz/applications';
+import { IdentityQueries } from '@pz/identity';
 import { PersonalDataVault } from '@pz/people';
 import { APP_CONFIG, AppConfig, CommandContext } from '@pz/platform';
+import { plusDuration } from '@pz/platform/domain';
 import { RoundsQueries, RoundView, ZonesCatalogue } from '@pz/rounds';
 import { SubscriptionLinks, SubscriptionsQueries } from '@pz/subscriptions';
 import { SentMail } from '../mail/sent-mail';
@@ -38,6 +40,7 @@ export class JobHandlers {
     private readonly work: WorkQueue,
     private readonly commands: CommandBus,
     private readonly cleanup: ErasureCleanup,
+    private readonly identity: IdentityQueries,
   ) {}
 
   run(name: JobName, id: string, data: Record<string, string>, now = new Date().toISOString()): Promise<JobOutcome> {
@@ -56,6 +59,12 @@ export class JobHandlers {
         return this.ragAlert(id, data, now);
       case 'subscription-confirmation':
         return this.subscriptionConfirmation(id, data, now);
+      case 'invitation':
+        return this.invitation(id, data, now);
+      case 'draft-reminder':
+        return this.draftReminders(id, data, now);
+      case 'application-sent':
+        return this.applicationSent(id, data, now);
       case 'erasure-cleanup':
         return this.cleanup.run(data.person, id).then((removed) => ({ done: `${removed.mails} outbox mails and ${removed.jobs} jobs removed` }));
       case 'sweep':
@@ -147,7 +156,8 @@ export class JobHandlers {
           grantTitle: doc.title,
           kind: item.kind,
           dueAt: item.dueAt,
-          applicationUrl: `${this.config.publicUrl}/my/applications/${doc.id}`,
+          // Straight to the form that files it (its path is the item's kind).
+          applicationUrl: `${this.config.publicUrl}/my/applications/${doc.id}/${item.kind}`,
         },
       },
       id,
@@ -189,6 +199,101 @@ export class JobHandlers {
       if (outcome === 'sent') sent += 1;
     }
     return { done: `${sent} staff alerts sent` };
+  }
+
+  /** The receipt for a sent application, with a copy of its answers, to its contact address. */
+  private async applicationSent(id: string, data: Record<string, string>, now: string): Promise<JobOutcome> {
+    const doc = await this.applications.doc(data.applicationId);
+    if (!doc || doc.status !== 'submitted') return { skipped: 'no longer waiting for a decision' };
+    const email = doc.contact ? await this.vault.open(doc.contact) : null;
+    if (!email) return { skipped: 'no contact address (erased or never given)' };
+    const round = await this.rounds.view(doc.roundId);
+    const zone = this.zones.zones.find((z) => z.id === doc.zone)?.name ?? doc.zone;
+    const answers = [
+      `Project name: ${doc.title}`,
+      `Summary: ${doc.summary}`,
+      `People Zone: ${zone}`,
+      `Theme: ${doc.theme}`,
+      `Starts: ${doc.projectStart}`,
+      `Ends: ${doc.projectEnd}`,
+      `Amount asked for: £${(doc.requestedPence / 100).toLocaleString('en-GB', { minimumFractionDigits: doc.requestedPence % 100 ? 2 : 0 })}`,
+      `How it will last: ${doc.sustainability}`,
+      `Partners: ${doc.partners.map((p) => p.name).join(', ') || 'None'}`,
+    ];
+    const outcome = await this.mail.sendOnce(
+      {
+        to: email,
+        template: 'application-sent',
+        data: {
+          title: doc.title,
+          roundName: round?.name ?? 'the round',
+          reference: referenceOf(doc.id),
+          answers,
+          decisionsBy: plusDuration(round?.closesAt ?? now, this.config.decisionsWithin),
+          applicationUrl: `${this.config.publicUrl}/my/applications/${doc.id}`,
+        },
+      },
+      id,
+      this.systemContext(now, id),
+    );
+    return { done: outcome };
+  }
+
+  /** Reminds each unsent draft's contact that the round closes soon; a draft sent, withdrawn or erased gets nothing. */
+  private async draftReminders(id: string, data: Record<string, string>, now: string): Promise<JobOutcome> {
+    const round = await this.rounds.view(data.roundId);
+    const stale = this.noticeIsStale('round-closing', round, data.at, now);
+    if (stale) return { skipped: stale };
+    let sent = 0;
+    for (const doc of await this.applications.all()) {
+      if (doc.roundId !== round!.id || doc.status !== 'draft' || !doc.contact) continue;
+      const email = await this.vault.open(doc.contact);
+      if (email === null) continue;
+      const outcome = await this.mail.sendOnce(
+        {
+          to: email,
+          template: 'draft-reminder',
+          data: { draftTitle: doc.title, roundName: round!.name, closesAt: round!.closesAt, applicationUrl: `${this.config.publicUrl}/my/applications/${doc.id}` },
+        },
+        `${id}.${doc.id}`,
+        this.systemContext(now, id),
+      );
+      if (outcome === 'sent') sent += 1;
+    }
+    return { done: `${sent} draft reminders sent` };
+  }
+
+  /** Tells a person they were added to an organisation or given a role, and how to sign in; not once that was undone. */
+  private async invitation(id: string, data: Record<string, string>, now: string): Promise<JobOutcome> {
+    const account = await this.identity.account(data.personId);
+    const email = account ? await this.identity.emailOf(account) : null;
+    if (!account || email === null) return { skipped: 'person not found or erased' };
+    let invitedTo: string;
+    let invitedBy: string | undefined;
+    if (data.orgId) {
+      const org = await this.identity.organisation(data.orgId);
+      if (!org?.members.includes(data.personId)) return { skipped: 'no longer a member' };
+      invitedTo = org.name;
+      const inviter = await this.identity.account(data.by);
+      invitedBy = (inviter && (await this.identity.emailOf(inviter))) ?? undefined;
+    } else {
+      const granted = account.roles.some((g) => g.role === data.role && (g.zone ?? '') === data.zone && (g.roundId ?? '') === data.roundId);
+      if (!granted) return { skipped: 'role removed since' };
+      invitedTo = await this.roleInWords(data);
+    }
+    const outcome = await this.mail.sendOnce(
+      { to: email, template: 'invitation', data: { invitedTo, ...(invitedBy ? { invitedBy } : {}), signInUrl: `${this.config.publicUrl}/sign-in` } },
+      id,
+      this.systemContext(now, id),
+    );
+    return { done: outcome };
+  }
+
+  private async roleInWords(data: Record<string, string>): Promise<string> {
+    if (data.role === 'staff') return 'the grants team';
+    if (data.role === 'auditor') return 'People Zones Grants as an auditor';
+    if (data.zone) return `the ${this.zones.zones.find((z) => z.id === data.zone)?.name ?? data.zone} steering group, as a panel member`;
+    return `the panel for ${(await this.rounds.view(data.roundId))?.name ?? 'a grant round'}`;
   }
 
   private systemContext(now: string, causation: string): CommandContext {

@@ -18,6 +18,9 @@ export type JobName =
   | 'rag-alert'
   | 'subscription-confirmation'
   | 'erasure-cleanup'
+  | 'invitation'
+  | 'draft-reminder'
+  | 'application-sent'
   | 'sweep';
 
 export interface PlannedJob {
@@ -60,6 +63,8 @@ export function roundNoticeJobs(round: RoundDates, policy: PlanningPolicy): Plan
   // A round shorter than the reminder lead gets no "closes soon": it would arrive before it opened.
   if (closingAt > round.opensAt) {
     jobs.push({ name: 'round-closing', id: `round-closing.${round.roundId}.${ms(round.closesAt)}`, runAt: closingAt, data: { roundId: round.roundId, at: round.closesAt } });
+    // The same moment, to each organisation with a draft it has not sent (service mail, not an alert).
+    jobs.push({ name: 'draft-reminder', id: `draft-reminder.${round.roundId}.${ms(round.closesAt)}`, runAt: closingAt, data: { roundId: round.roundId, at: round.closesAt } });
   }
   return jobs;
 }
@@ -79,6 +84,10 @@ export function monitoringJobs(applicationId: string, items: readonly DueItem[],
       { name: 'rag-check', id: `rag-check.${applicationId}.${item.key}.${ms(item.dueAt)}.red`, runAt: redAt, data: { applicationId } },
     ];
   });
+}
+
+function invitationJob(event: RecordedEvent, data: Record<string, string>): PlannedJob {
+  return { name: 'invitation', id: `invitation.${event.id}`, runAt: event.recordedAt, data };
 }
 
 /**
@@ -123,6 +132,17 @@ export function planJobs(event: RecordedEvent, policy: PlanningPolicy, previousR
         remove: [],
       };
     }
+    case 'ApplicationSubmitted':
+      // The sender's receipt: a copy of the answers, the reference, what happens next.
+      return { add: [{ name: 'application-sent', id: `application-sent.${event.id}`, runAt: event.recordedAt, data: { applicationId: d.applicationId as string } }], remove: [] };
+    case 'MemberAdded':
+      // A colleague added by a member hears of it; the person who registered the group does not.
+      if (d.addedBy === d.personId) return { add: [], remove: [] };
+      return { add: [invitationJob(event, { personId: d.personId as string, orgId: d.orgId as string, by: d.addedBy as string })], remove: [] };
+    case 'RoleGranted':
+      // Staff inviting someone; not the grant ADMIN_EMAILS makes at a first sign-in.
+      if (event.metadata.actor.role === 'system') return { add: [], remove: [] };
+      return { add: [invitationJob(event, { personId: d.personId as string, role: d.role as string, zone: (d.zone as string | null) ?? '', roundId: (d.roundId as string | null) ?? '', by: event.metadata.actor.sub })], remove: [] };
     case 'MonitoringScheduled':
       return { add: monitoringJobs(d.applicationId as string, d.items as DueItem[], policy), remove: [] };
     case 'ProjectDatesChanged': {

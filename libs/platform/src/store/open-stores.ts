@@ -32,7 +32,7 @@ export function openEventStore(config: AppConfig, pool: Pool | null = null): Eve
  * The SQLite file's connections for everything beside the events. With the embedded store it is
  * the same file as the events (one file to back up); with EventStoreDB a local file that is NOT
  * disposable, because it holds the personal-data keys. With PostgreSQL, what still reaches it
- * (the identity module's credential store, until that module is wired to POSTGRES_POOL) is local to the process's machine.
+ * is local to the process's machine.
  */
 export interface SqliteConnections {
   /** Read models and idempotency records: rebuildable or short-lived, so no fsync per commit. */

@@ -1,3 +1,5 @@
+import type { AuthUser } from '@pz/platform';
+
 /** The service navigation under the header: where a visitor can go, with the current section marked. */
 export interface NavigationItem {
   href: string;
@@ -12,7 +14,24 @@ const PUBLIC: NavigationItem[] = [
   { href: '/alerts', text: 'Email alerts' },
 ];
 
-export function navigationFor(url: string): NavigationItem[] {
+/** A signed-in person's own places, by what they do: only areas they may open are shown. */
+function personal(user: AuthUser | null): NavigationItem[] {
+  if (!user) return [{ href: '/sign-in', text: 'Sign in' }];
+  const items: NavigationItem[] = [];
+  const staffish = user.roles.some((r) => r === 'staff' || r === 'panel' || r === 'auditor');
+  if (user.roles.includes('applicant') || !staffish) items.push({ href: '/my', text: 'Your applications' });
+  if (user.roles.includes('panel')) items.push({ href: '/panel', text: 'Your panel' });
+  if (user.roles.includes('staff')) items.push({ href: '/staff', text: 'Rounds' });
+  if (user.roles.includes('staff')) items.push({ href: '/staff/people', text: 'People' });
+  items.push({ href: '/account', text: 'Your account' });
+  return items;
+}
+
+export function navigationFor(url: string, user: AuthUser | null = null): NavigationItem[] {
   const path = url.split('?')[0];
-  return PUBLIC.map((item) => ({ ...item, active: path === item.href || path.startsWith(`${item.href}/`) }));
+  const items = [...PUBLIC, ...personal(user)];
+  const within = (item: NavigationItem) => path === item.href || path.startsWith(`${item.href}/`);
+  // One section is current: /staff/people is People, not also Rounds (/staff).
+  const current = items.filter(within).sort((a, b) => b.href.length - a.href.length)[0];
+  return items.map((item) => ({ ...item, active: item === current }));
 }

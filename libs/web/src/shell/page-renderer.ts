@@ -28,7 +28,8 @@ export class PageRenderer {
       cspNonce: nonce,
       csrfToken: reply.generateCsrf(),
       assets: { css: this.assets.url('app.css'), js: this.assets.url('govuk-frontend.js'), favicon: this.assets.url('favicon.svg') },
-      navigation: navigationFor(request.url),
+      navigation: navigationFor(request.url, request.visitor?.user ?? null),
+      signedIn: Boolean(request.visitor),
       // For the error summary (links to each field) and each field's own message.
       errors: errors.map((e) => ({ text: e.text, href: `#${e.field}` })),
       fieldErrors: Object.fromEntries(errors.map((e) => [e.field, { text: e.text }])),

@@ -12,6 +12,7 @@ import { PROJECT_ROOT, WebAssets } from './assets';
 import { oldPathRedirect } from './old-paths';
 import { PageRenderer } from './page-renderer';
 import { pounds, ukDate, ukDateTime, ukTime } from './uk-format';
+import { Visitors } from './visitors';
 
 /** Where the pages' templates are: beside the controllers, under libs/web/src (copied into dist by the build). */
 export const VIEWS_DIR = join(__dirname, '..');
@@ -37,16 +38,18 @@ export class WebShellSetup implements WebShell {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly assets: WebAssets,
     private readonly pages: PageRenderer,
+    private readonly visitors: Visitors,
   ) {}
 
   async configure(fastify: FastifyInstance): Promise<void> {
     const development = this.config.nodeEnv === 'development' || this.config.nodeEnv === 'test';
     fastify.addHook('onRoute', (route: RouteOptions) => {
       const page = (route.config as { page?: boolean } | undefined)?.page === true;
-      if (page && [route.method].flat().includes('POST')) {
-        // Every form's POST: a missing or wrong CSRF token is a 403 and nothing runs.
-        route.preHandler = [(request, reply, done) => fastify.csrfProtection(request, reply, done), ...[route.preHandler ?? []].flat()];
-      }
+      if (!page) return;
+      const admit = (request: FastifyRequest, reply: FastifyReply) => this.admit(request, reply);
+      // Every form's POST: a missing or wrong CSRF token is a 403 and nothing runs.
+      const csrf = [route.method].flat().includes('POST') ? [(request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => fastify.csrfProtection(request, reply, done)] : [];
+      route.preHandler = [...csrf, admit, ...[route.preHandler ?? []].flat()] as RouteOptions['preHandler'];
     });
     fastify.addHook('onRequest', oldPathRedirect);
     await fastify.register(fastifyCookie, { secret: deriveKey(this.config, 'cookie-signing').toString('base64') });
@@ -84,6 +87,14 @@ export class WebShellSetup implements WebShell {
       index: false,
       allowedPath: (path) => !path.endsWith('manifest.json'),
     });
+  }
+
+  /** Who is on the page and whether they may be (see Visitors): sign in first, or a 403 page for another role's area. */
+  private async admit(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const admission = await this.visitors.admit(request, reply);
+    if (admission.admitted) return;
+    if ('signIn' in admission) return this.pages.redirect(reply, admission.signIn);
+    return this.sendErrorPage(request, reply, 403, ['This part of the service is not open to your account. If you think it should be, ask the grants team.']);
   }
 
   wantsErrorPage(request: FastifyRequest): boolean {
