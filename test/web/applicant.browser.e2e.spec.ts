@@ -200,7 +200,7 @@ describe('an applicant’s journey in a browser', () => {
     await page.getByLabel('What will you do, with whom, and why is it needed?').fill('Typed here');
     await page.getByRole('button', { name: 'Save and continue' }).click();
     await check(/^Someone else changed this section/);
-    await expect(page.getByText('Saved by a colleague meanwhile').count()).resolves.toBeGreaterThan(0);
+    await page.getByText('Saved by a colleague meanwhile').first().waitFor();
 
     const closing = await scheduleRound(t, { name: 'Edge closing round', closesInMs: 3000 });
     const late = (await request(t.http).post(`/rounds/${closing.id}/applications`).set(member).send(applicationBody).expect(201)).body.id as string;
