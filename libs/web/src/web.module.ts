@@ -4,6 +4,7 @@ import { WEB_SHELL } from '@pz/platform';
 import { RoundsModule, ZonesModule } from '@pz/rounds';
 import { SubscriptionsModule } from '@pz/subscriptions';
 import { ApplicationsModule } from '@pz/applications';
+import { TransparencyModule } from '@pz/transparency';
 import { AccountPages } from './account/account.pages';
 import { RoleNames } from './account/role-names';
 import { SignInPages, SignOutPages } from './account/sign-in.pages';
@@ -16,17 +17,21 @@ import { Visitors } from './shell/visitors';
 import { WebAssets } from './shell/assets';
 import { PageRenderer } from './shell/page-renderer';
 import { WebShellSetup } from './shell/web-shell';
+import { ChartRenderer } from './shell/charts';
+import { PublishedCaseStudies } from './public/awards-case-studies';
 
 /** The web pages (web.md), served by the same app as the JSON API. */
 @Module({
   // The throttler's storage is in memory, per process (as the JSON API's).
-  imports: [ApplicationsModule, RoundsModule, ZonesModule, SubscriptionsModule, ThrottlerModule.forRoot({ throttlers: [{ name: 'default', limit: 60, ttl: 60_000 }] })],
+  imports: [ApplicationsModule, RoundsModule, ZonesModule, SubscriptionsModule, TransparencyModule, ThrottlerModule.forRoot({ throttlers: [{ name: 'default', limit: 60, ttl: 60_000 }] })],
   controllers: [...PUBLIC_PAGES, SignInPages, SignOutPages, AccountPages, MyPages, OrganisationPages, PeoplePages, DevMailPages],
   providers: [
     { provide: WebAssets, useFactory: () => WebAssets.prepare() },
     PageRenderer,
     Visitors,
     RoleNames,
+    ChartRenderer,
+    PublishedCaseStudies,
     WebShellSetup,
     { provide: WEB_SHELL, useExisting: WebShellSetup },
   ],
