@@ -5,6 +5,7 @@ import { RoundsModule, ZonesModule } from '@pz/rounds';
 import { SubscriptionsModule } from '@pz/subscriptions';
 import { ApplicationsModule } from '@pz/applications';
 import { TransparencyModule } from '@pz/transparency';
+import { AuditModule } from '@pz/audit';
 import { AccountPages } from './account/account.pages';
 import { RoleNames } from './account/role-names';
 import { SignInPages, SignOutPages } from './account/sign-in.pages';
@@ -19,12 +20,13 @@ import { PageRenderer } from './shell/page-renderer';
 import { WebShellSetup } from './shell/web-shell';
 import { ChartRenderer } from './shell/charts';
 import { PublishedCaseStudies } from './public/awards-case-studies';
+import { AuditorPages } from './auditor/auditor.pages';
 
 /** The web pages (web.md), served by the same app as the JSON API. */
 @Module({
   // The throttler's storage is in memory, per process (as the JSON API's).
-  imports: [ApplicationsModule, RoundsModule, ZonesModule, SubscriptionsModule, TransparencyModule, ThrottlerModule.forRoot({ throttlers: [{ name: 'default', limit: 60, ttl: 60_000 }] })],
-  controllers: [...PUBLIC_PAGES, SignInPages, SignOutPages, AccountPages, MyPages, OrganisationPages, PeoplePages, DevMailPages],
+  imports: [ApplicationsModule, RoundsModule, ZonesModule, SubscriptionsModule, TransparencyModule, AuditModule, ThrottlerModule.forRoot({ throttlers: [{ name: 'default', limit: 60, ttl: 60_000 }] })],
+  controllers: [...PUBLIC_PAGES, SignInPages, SignOutPages, AccountPages, MyPages, OrganisationPages, PeoplePages, DevMailPages, AuditorPages],
   providers: [
     { provide: WebAssets, useFactory: () => WebAssets.prepare() },
     PageRenderer,
