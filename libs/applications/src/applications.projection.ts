@@ -55,6 +55,8 @@ export interface ApplicationDoc extends ApplicationDetails {
   ragReason: string | null;
   ragBy: 'system' | 'staff' | null;
   ragAt: string | null;
+  /** Staff's message to the grantee with the rating in force, if they wrote one. */
+  ragMessage: string | null;
   closedAt: string | null;
 }
 
@@ -85,8 +87,8 @@ const TIMELINE_NAMES: Record<ApplicationEvent['type'], string> = {
 
 export const applicationsProjection: Projection = {
   name: 'applications',
-  // 3: sharedRevision.
-  version: 3,
+  // 3: sharedRevision. 4: ragMessage.
+  version: 4,
   collections: [APPLICATIONS],
   async apply(recorded: RecordedEvent, docs: DocumentStore) {
     if (!(recorded.type in TIMELINE_NAMES)) return;
@@ -129,6 +131,7 @@ export const applicationsProjection: Projection = {
         ragReason: null,
         ragBy: null,
         ragAt: null,
+        ragMessage: null,
         closedAt: null,
       });
       return;
@@ -189,6 +192,7 @@ function changed(doc: ApplicationDoc, event: ApplicationEvent, revision: number,
       next.ragReason = 'Awarded: monitoring starts';
       next.ragBy = 'system';
       next.ragAt = event.data.awardedAt;
+      next.ragMessage = null;
       break;
     case 'MonitoringScheduled':
       next.schedule = event.data.items;
@@ -214,6 +218,7 @@ function changed(doc: ApplicationDoc, event: ApplicationEvent, revision: number,
       next.ragReason = event.data.reason;
       next.ragBy = event.data.by;
       next.ragAt = event.data.ratedAt;
+      next.ragMessage = event.data.message ?? null;
       break;
     case 'ProjectDatesChanged':
       next.projectStart = event.data.projectStart;

@@ -37,6 +37,8 @@ export interface ApplicationView {
   decidedAt?: string;
   rag?: RagRating;
   ragReason?: string;
+  /** Staff's message about the rating, for the grantee (and staff and auditors). */
+  ragMessage?: string;
   nextDue?: NextDue;
   overdue?: NextDue[];
   schedule?: (DueItem & { filedAt: string | null })[];
@@ -155,6 +157,8 @@ export class ApplicationsQueries {
         view.rag = doc.rag;
         // A rating's reason is the policy's plain words, or a note staff wrote for themselves.
         if (insider || doc.ragBy === 'system') view.ragReason = doc.ragReason ?? undefined;
+        // Older documents (before version 4) have no such field.
+        if (doc.ragMessage) view.ragMessage = doc.ragMessage;
       }
       if (doc.status === 'awarded') {
         const { nextDue, overdue } = dueItems(doc, now);

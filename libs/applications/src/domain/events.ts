@@ -89,6 +89,8 @@ export type ApplicationEvent =
       reason: string;
       by: 'system' | 'staff';
       ratedAt: string;
+      /** What staff chose to tell the grantee about the rating (the reason is staff's own note). */
+      message?: string;
     }>;
 
 export type ApplicationEventType = ApplicationEvent['type'];
