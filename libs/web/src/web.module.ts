@@ -6,6 +6,7 @@ import { SubscriptionsModule } from '@pz/subscriptions';
 import { ApplicationsModule } from '@pz/applications';
 import { TransparencyModule } from '@pz/transparency';
 import { AuditModule } from '@pz/audit';
+import { MonitoringModule } from '@pz/monitoring';
 import { AccountPages } from './account/account.pages';
 import { RoleNames } from './account/role-names';
 import { SignInPages, SignOutPages } from './account/sign-in.pages';
@@ -21,12 +22,13 @@ import { WebShellSetup } from './shell/web-shell';
 import { ChartRenderer } from './shell/charts';
 import { PublishedCaseStudies } from './public/awards-case-studies';
 import { AuditorPages } from './auditor/auditor.pages';
+import { GrantsPages } from './staff/grants.pages';
 
 /** The web pages (web.md), served by the same app as the JSON API. */
 @Module({
   // The throttler's storage is in memory, per process (as the JSON API's).
-  imports: [ApplicationsModule, RoundsModule, ZonesModule, SubscriptionsModule, TransparencyModule, AuditModule, ThrottlerModule.forRoot({ throttlers: [{ name: 'default', limit: 60, ttl: 60_000 }] })],
-  controllers: [...PUBLIC_PAGES, SignInPages, SignOutPages, AccountPages, MyPages, OrganisationPages, PeoplePages, DevMailPages, AuditorPages],
+  imports: [ApplicationsModule, RoundsModule, ZonesModule, SubscriptionsModule, TransparencyModule, AuditModule, MonitoringModule, ThrottlerModule.forRoot({ throttlers: [{ name: 'default', limit: 60, ttl: 60_000 }] })],
+  controllers: [...PUBLIC_PAGES, SignInPages, SignOutPages, AccountPages, MyPages, OrganisationPages, PeoplePages, DevMailPages, AuditorPages, GrantsPages],
   providers: [
     { provide: WebAssets, useFactory: () => WebAssets.prepare() },
     PageRenderer,

@@ -59,7 +59,7 @@ export function detailOf(event: Pick<RecordedEvent, 'type' | 'data'>): string | 
     case 'ApplicationAwarded':
       return `${money(d.amountPence)} awarded`;
     case 'GrantRagRated':
-      return `${String(d.previous)} to ${String(d.rating)}${d.by === 'system' ? ' (by the monitoring policy)' : ''}`;
+      return `${String(d.previous)} to ${String(d.rating)}${d.by === 'system' ? ' (by the monitoring policy)' : ''}${typeof d.message === 'string' ? `; told the grantee: ${d.message}` : ''}`;
     case 'ApplicationScored':
       return `Weighted total ${String(d.weightedTotal)}`;
     case 'ApplicationDraftEdited':
