@@ -15,15 +15,23 @@ export interface Grants {
   mural: string;
   /** When the garden was awarded (after it was sent, before it was rated). */
   gardenAwardedAt: string;
+  /** The panel member who scored the garden twice (3s, then 4s) before the award. */
+  panelMember: string;
 }
+
+const SCORES = (n: number) => ({ need: n, outcomes: n, deliverability: n, 'value-for-money': n, sustainability: n });
 
 export async function awardGrants(t: TestApp): Promise<Grants> {
   const staff = t.token({ role: 'staff', sub: 'staff-1' });
-  const round = await scheduleRound(t, { name: 'Awards round', closesInMs: 2500 });
+  const panelMember = 'panel-member-1';
+  const round = await scheduleRound(t, { name: 'Awards round', closesInMs: 3000, panel: [panelMember] });
   const garden = await openAndSubmit(t, round.id, 'org-a', { title: 'Bell Foundry Garden', requestedPence: 450_000 });
   const youthClub = await openAndSubmit(t, round.id, 'org-b', { title: 'Friday youth club', zone: 'new-parks', theme: 'Community Safety', requestedPence: 200_000 });
   const patrol = await openAndSubmit(t, round.id, 'org-b', { title: 'Street pastors', theme: 'Community Safety', requestedPence: 120_000 });
   const mural = await openAndSubmit(t, round.id, 'org-c', { title: 'Mural' });
+  const panel = t.token({ role: 'panel', sub: panelMember });
+  await request(t.http).put(`/applications/${garden}/scores`).set(bearer(panel)).send({ scores: SCORES(3), comment: 'Promising, costs unclear' }).expect(200);
+  await request(t.http).put(`/applications/${garden}/scores`).set(bearer(panel)).send({ scores: SCORES(4), comment: 'Costs now clear' }).expect(200);
   await waitUntilPast(round.closesAt);
   const award = async (id: string, amountPence: number) =>
     (await request(t.http).post(`/applications/${id}/award`).set(bearer(staff)).send({ amountPence }).expect(200)).body;
@@ -46,5 +54,5 @@ export async function awardGrants(t: TestApp): Promise<Grants> {
       consentToPublish: true,
     })
     .expect(201);
-  return { roundId: round.id, garden, youthClub, patrol, mural, gardenAwardedAt: gardenAward.decidedAt };
+  return { roundId: round.id, garden, youthClub, patrol, mural, gardenAwardedAt: gardenAward.decidedAt, panelMember };
 }
