@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import request from 'supertest';
 import { SignInLinks } from '@pz/identity';
 import { PersonalDataVault } from '@pz/people';
-import { scheduleRound } from '../support/journey';
+import { openAndSubmit, scheduleRound } from '../support/journey';
 import { browserAgent, csrfTokenIn } from '../support/pages';
 import { Agent, grantRole, registerOrganisation, signIn, signInLinkFor } from '../support/sign-in';
 import { subscribeConfirmed } from '../support/subscriptions';
@@ -38,7 +38,7 @@ const signedIn = (status: number) => ({ ...all(303), ...Object.fromEntries(SESSI
 const only = (roles: SessionVisitor[], status: number) =>
   ({ ...all(303), ...Object.fromEntries(SESSIONS.map((v) => [v, roles.includes(v) ? status : 403])) }) as Record<Visitor, number>;
 
-const fx = { round: '', confirm: '', unsubscribe: '', signInLink: '', mail: '', panelPerson: '', applicantPerson: '' };
+const fx = { round: '', confirm: '', unsubscribe: '', signInLink: '', mail: '', panelPerson: '', applicantPerson: '', application: '' };
 
 const PAGES: Record<string, PageSpec> = {
   'GET /': { path: () => '/', expect: all(200) },
@@ -58,6 +58,7 @@ const PAGES: Record<string, PageSpec> = {
   'POST /alerts': { path: () => '/alerts', form: () => ({}), expect: all(400) },
   'POST /alerts/confirm': { path: () => '/alerts/confirm', form: () => ({}), expect: all(404) },
   'POST /alerts/unsubscribe': { path: () => '/alerts/unsubscribe', form: () => ({}), expect: all(404) },
+  'GET /awards': { path: () => '/awards', expect: all(200) },
 
   // Signing in and out. Someone already signed in is sent on from the sign-in form.
   'GET /sign-in': { path: () => '/sign-in', expect: { ...all(200), ...Object.fromEntries(SESSIONS.map((v) => [v, 303])) } as Record<Visitor, number> },
@@ -98,6 +99,21 @@ const PAGES: Record<string, PageSpec> = {
   'GET /staff/people/:personId': { path: () => `/staff/people/${fx.panelPerson}`, expect: only(['staff'], 200) },
   'POST /staff/people/:personId/revoke': { path: () => `/staff/people/${fx.panelPerson}/revoke`, form: () => ({ grant: '0' }), expect: only(['staff'], 400) },
 
+  // The RAG board. A sent application is not a grant: to staff, no such grant.
+  'GET /staff/grants': { path: () => '/staff/grants', expect: only(['staff'], 200) },
+  'GET /staff/grants/:id': { path: () => `/staff/grants/${fx.application}`, expect: only(['staff'], 404) },
+  'POST /staff/grants/:id/rating': { path: () => `/staff/grants/${fx.application}/rating`, form: () => ({}), expect: only(['staff'], 404) },
+
+  // Auditors. Checking the chain and replaying read only: they answer their result page.
+  'GET /auditor': { path: () => '/auditor', expect: only(['auditor'], 200) },
+  'GET /auditor/applications/:id': { path: () => `/auditor/applications/${fx.application}`, expect: only(['auditor'], 200) },
+  'GET /auditor/applications/:id/state': { path: () => `/auditor/applications/${fx.application}/state?at=${encodeURIComponent(new Date().toISOString())}`, expect: only(['auditor'], 200) },
+  'GET /auditor/applications/:id/scoring': { path: () => `/auditor/applications/${fx.application}/scoring`, expect: only(['auditor'], 200) },
+  'GET /auditor/chain': { path: () => '/auditor/chain', expect: only(['auditor'], 200) },
+  'POST /auditor/chain': { path: () => '/auditor/chain', form: () => ({}), expect: only(['auditor'], 200) },
+  'GET /auditor/replay': { path: () => '/auditor/replay', expect: only(['auditor'], 200) },
+  'POST /auditor/replay': { path: () => '/auditor/replay', form: () => ({}), expect: only(['auditor'], 200) },
+
   // Development only, loopback only (this app runs with NODE_ENV=test, no SMTP_URL, on loopback).
   'GET /dev/mail': { path: () => '/dev/mail', expect: all(200) },
   'GET /dev/mail/:name': { path: () => `/dev/mail/${fx.mail}`, expect: all(200) },
@@ -121,6 +137,7 @@ describe('page authorisation: every page x every visitor', () => {
   beforeAll(async () => {
     t = await startTestApp();
     fx.round = (await scheduleRound(t)).id;
+    fx.application = await openAndSubmit(t, fx.round, 'org-matrix');
     const subscription = await subscribeConfirmed(t, 'matrix.resident@example.org');
     fx.confirm = subscription.confirmToken;
     fx.unsubscribe = subscription.unsubscribeToken;
