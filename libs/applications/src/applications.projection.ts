@@ -50,7 +50,8 @@ export interface ApplicationDoc extends ApplicationDetails {
   filed: Record<string, string>;
   checkIn: { summary: string; supportNeeded: string; filedAt: string } | null;
   returns: MonitoringReturn[];
-  caseStudy: (CaseStudy & { filedAt: string }) | null;
+  /** With who filed it (their personal data erased, it comes down), and its publication: approved, consent withdrawn. */
+  caseStudy: (CaseStudy & { filedAt: string; filedBy: string; approvedAt: string | null; consentWithdrawnAt: string | null }) | null;
   rag: RagRating | null;
   ragReason: string | null;
   ragBy: 'system' | 'staff' | null;
@@ -81,13 +82,15 @@ const TIMELINE_NAMES: Record<ApplicationEvent['type'], string> = {
   FirstCheckInFiled: 'check-in',
   MonitoringReturnFiled: 'monitoring-return',
   CaseStudyFiled: 'closed',
+  CaseStudyApproved: 'case-study-approved',
+  CaseStudyConsentWithdrawn: 'case-study-consent-withdrawn',
   GrantRagRated: 'rag-rated',
   ProjectDatesChanged: 'dates-changed',
 };
 
 export const applicationsProjection: Projection = {
   name: 'applications',
-  // 3: sharedRevision. 4: ragMessage.
+  // 3: sharedRevision. 4: ragMessage; the case study's author and publication.
   version: 4,
   collections: [APPLICATIONS],
   async apply(recorded: RecordedEvent, docs: DocumentStore) {
@@ -137,12 +140,12 @@ export const applicationsProjection: Projection = {
       return;
     }
 
-    await docs.update<ApplicationDoc>(APPLICATIONS, id, (doc) => changed(doc, event, recorded.revision, at));
+    await docs.update<ApplicationDoc>(APPLICATIONS, id, (doc) => changed(doc, event, recorded.revision, at, recorded.metadata.actor.sub));
   },
 };
 
 /** An existing application's document after one more of its events (not ApplicationDraftOpened). */
-function changed(doc: ApplicationDoc, event: ApplicationEvent, revision: number, at: string): ApplicationDoc {
+function changed(doc: ApplicationDoc, event: ApplicationEvent, revision: number, at: string, actor: string): ApplicationDoc {
   const next: ApplicationDoc = {
     ...doc,
     revision,
@@ -209,9 +212,15 @@ function changed(doc: ApplicationDoc, event: ApplicationEvent, revision: number,
     }
     case 'CaseStudyFiled':
       next.filed = { ...doc.filed, [event.data.itemKey]: event.data.filedAt };
-      next.caseStudy = { ...event.data.caseStudy, filedAt: event.data.filedAt };
+      next.caseStudy = { ...event.data.caseStudy, filedAt: event.data.filedAt, filedBy: actor, approvedAt: null, consentWithdrawnAt: null };
       next.status = 'closed';
       next.closedAt = event.data.filedAt;
+      break;
+    case 'CaseStudyApproved':
+      if (doc.caseStudy) next.caseStudy = { ...doc.caseStudy, approvedAt: event.data.approvedAt };
+      break;
+    case 'CaseStudyConsentWithdrawn':
+      if (doc.caseStudy) next.caseStudy = { ...doc.caseStudy, consentToPublish: false, approvedAt: null, consentWithdrawnAt: event.data.withdrawnAt };
       break;
     case 'GrantRagRated':
       next.rag = event.data.rating;

@@ -8,6 +8,7 @@ import { DueItem, ITEM_LABELS, RagRating } from './domain';
 /** Timeline entries an applicant sees about their own bid: not the panel's internal steps. */
 const APPLICANT_TIMELINE = new Set([
   'opened', 'edited', 'submitted', 'withdrawn', 'awarded', 'declined', 'check-in', 'monitoring-return', 'closed', 'rag-rated', 'dates-changed',
+  'case-study-approved', 'case-study-consent-withdrawn',
 ]);
 /** What a panel member sees of a bid's history: its assessment and decision, not its monitoring. */
 const PANEL_TIMELINE = new Set(['opened', 'edited', 'submitted', 'awarded', 'declined', 'closed']);

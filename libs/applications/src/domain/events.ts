@@ -71,6 +71,10 @@ export type ApplicationEvent =
       filedAt: string;
     }>
   | DomainEvent<'CaseStudyFiled', { applicationId: string; itemKey: string; caseStudy: CaseStudy; filedAt: string }>
+  /** Staff approved a case study its group consented to: it may be published. */
+  | DomainEvent<'CaseStudyApproved', { applicationId: string; approvedAt: string }>
+  /** The group withdrew its consent: the case study is no longer published, approved or not. */
+  | DomainEvent<'CaseStudyConsentWithdrawn', { applicationId: string; withdrawnAt: string }>
   | DomainEvent<'ProjectDatesChanged', {
       applicationId: string;
       projectStart: string;
@@ -111,6 +115,8 @@ export const APPLICATION_EVENT_TYPES = eventTypesOf<ApplicationEventType>({
   FirstCheckInFiled: true,
   MonitoringReturnFiled: true,
   CaseStudyFiled: true,
+  CaseStudyApproved: true,
+  CaseStudyConsentWithdrawn: true,
   GrantRagRated: true,
   ProjectDatesChanged: true,
 });

@@ -15,6 +15,8 @@ export const EVENT_NAMES: Record<ApplicationEventType, string> = {
   FirstCheckInFiled: 'First-month check-in filed',
   MonitoringReturnFiled: 'Monitoring return filed',
   CaseStudyFiled: 'Case study filed: grant closed',
+  CaseStudyApproved: 'Case study approved for publication',
+  CaseStudyConsentWithdrawn: 'Consent to publish the case study withdrawn',
   GrantRagRated: 'RAG rating set',
   ProjectDatesChanged: 'Project dates changed',
 };
