@@ -103,6 +103,7 @@ const PAGES: Record<string, PageSpec> = {
   'GET /staff/grants': { path: () => '/staff/grants', expect: only(['staff'], 200) },
   'GET /staff/grants/:id': { path: () => `/staff/grants/${fx.application}`, expect: only(['staff'], 404) },
   'POST /staff/grants/:id/rating': { path: () => `/staff/grants/${fx.application}/rating`, form: () => ({}), expect: only(['staff'], 404) },
+  'POST /staff/grants/:id/case-study/approve': { path: () => `/staff/grants/${fx.application}/case-study/approve`, form: () => ({}), expect: only(['staff'], 404) },
 
   // Auditors. Checking the chain and replaying read only: they answer their result page.
   'GET /auditor': { path: () => '/auditor', expect: only(['auditor'], 200) },

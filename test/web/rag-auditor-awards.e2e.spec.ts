@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import request from 'supertest';
+import { PersonalDataVault } from '@pz/people';
 import { financialYearOf } from '@pz/rounds/domain';
 import { openAndSubmit, scheduleRound, waitUntilPast } from '../support/journey';
 import { awardGrants, Grants } from '../support/grants';
@@ -195,6 +196,57 @@ describe('the public record, the RAG board and the auditor, over HTTP', () => {
       expect(closed).not.toContain('Set the rating');
       await staff.get(`/staff/grants/${g.mural}`).expect(404);
       await staff.get('/staff/grants/not-an-id').expect(404);
+    });
+  });
+
+  describe('case studies: published once consented and approved, until consent is withdrawn or the author erased', () => {
+    const caseStudy = (title: string, consentToPublish = true) => ({
+      title,
+      summary: 'Young people ran their own club.',
+      outcomes: 'Thirty regulars.',
+      beneficiaries: 30,
+      quote: 'Somewhere to go',
+      lessons: 'Ask them first.',
+      sustainability: 'The centre keeps it open.',
+      consentToPublish,
+    });
+    const approveOnPage = async (id: string) => {
+      const page = await staff.get(`/staff/grants/${id}`).expect(200);
+      return staff.post(`/staff/grants/${id}/case-study/approve`).type('form').send({ _csrf: csrfTokenIn(page.text) });
+    };
+    const published = async () => tableRowsOrNone((await request(t.http).get('/awards').expect(200)).text);
+    const tableRowsOrNone = (html: string) => [...html.matchAll(/<h3 class="govuk-summary-card__title">([^<]+)<\/h3>/g)].map((m) => m[1]);
+
+    it('staff approve a consented case study and it is published; withdrawn consent takes it down', async () => {
+      expect(await published()).toEqual([]);
+      const approved = await approveOnPage(g.patrol);
+      expect(approved.status).toBe(303);
+      expect((await staff.get(approved.headers.location).expect(200)).text).toContain('Case study approved');
+      expect(await published()).toEqual(['Pastors on the street']);
+
+      await request(t.http)
+        .post(`/applications/${g.patrol}/case-study/withdraw-consent`)
+        .set(bearer(t.token({ role: 'applicant', sub: 'user-org-b', org: 'org-b' })))
+        .expect(200);
+      expect(await published()).toEqual([]);
+      const page = (await staff.get(`/staff/grants/${g.patrol}`).expect(200)).text;
+      expect(page).toMatch(/withdrew consent on/);
+      expect(page).not.toContain('Approve for publication');
+      // Consent gone, approval is refused (the domain's answer, as a page).
+      expect((await approveOnPage(g.patrol)).status).toBe(409);
+    });
+
+    it("an approved case study comes down when its author's personal data is erased", async () => {
+      const vault = t.app.get(PersonalDataVault);
+      const author = await vault.personIdFor('club.leader@example.org');
+      await vault.seal(author, 'known to the vault');
+      const authorToken = t.token({ role: 'applicant', sub: author, org: 'org-b' });
+      await request(t.http).post(`/applications/${g.youthClub}/case-study`).set(bearer(authorToken)).send(caseStudy('Fridays together')).expect(201);
+      expect((await approveOnPage(g.youthClub)).status).toBe(303);
+      expect(await published()).toEqual(['Fridays together']);
+
+      await request(t.http).post(`/people/${author}/erase`).set(bearer(staffToken())).send({ reason: 'Asked by email' }).expect(200);
+      expect(await published()).toEqual([]);
     });
   });
 

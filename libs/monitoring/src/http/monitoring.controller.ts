@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, NotFoundException, Param, ParseUUIDPip
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApplicationsQueries, ApplicationView } from '@pz/applications';
-import { ApplicationChanged, ChangeProjectDatesCommand, FileCaseStudyCommand, FileCheckInCommand, FileMonitoringReturnCommand, RateGrantCommand } from '@pz/applications';
+import { ApplicationChanged, ApproveCaseStudyCommand, ChangeProjectDatesCommand, FileCaseStudyCommand, FileCheckInCommand, FileMonitoringReturnCommand, RateGrantCommand, WithdrawCaseStudyConsentCommand } from '@pz/applications';
 import { AuthUser, CommandContext, Ctx, CurrentUser, ReadModels, Roles, UseCaseCommand } from '@pz/platform';
 import { RagBoard, RagBoardEntry } from '../rag-board';
 import { CaseStudyDto, CheckInDto, MonitoringReturnDto, ProjectDatesDto, RateGrantDto } from './monitoring.dto';
@@ -51,6 +51,22 @@ export class MonitoringController {
   @ApiOperation({ summary: 'End-of-project case study (fixed template); closes the grant (applicant)' })
   caseStudy(@Param('id', ID) id: string, @Body() body: CaseStudyDto, @Ctx() ctx: CommandContext, @CurrentUser() user: AuthUser) {
     return this.run(new FileCaseStudyCommand({ applicationId: id, org: user.org!, caseStudy: { ...body, quote: body.quote ?? null } }, ctx), user);
+  }
+
+  @Post('applications/:id/case-study/approve')
+  @HttpCode(200)
+  @Roles('staff')
+  @ApiOperation({ summary: 'Approve a closed grant\'s case study for publication; only one its group consented to (staff)' })
+  approveCaseStudy(@Param('id', ID) id: string, @Ctx() ctx: CommandContext, @CurrentUser() user: AuthUser) {
+    return this.run(new ApproveCaseStudyCommand({ applicationId: id }, ctx), user);
+  }
+
+  @Post('applications/:id/case-study/withdraw-consent')
+  @HttpCode(200)
+  @Roles('applicant')
+  @ApiOperation({ summary: "Withdraw consent to publish your organisation's case study; it comes down at once (applicant)" })
+  withdrawCaseStudyConsent(@Param('id', ID) id: string, @Ctx() ctx: CommandContext, @CurrentUser() user: AuthUser) {
+    return this.run(new WithdrawCaseStudyConsentCommand({ applicationId: id, org: user.org! }, ctx), user);
   }
 
   @Post('applications/:id/rag')

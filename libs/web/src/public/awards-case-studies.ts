@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ApplicationDoc, ApplicationsQueries } from '@pz/applications';
+import { PersonalDataVault } from '@pz/people';
 
 export interface PublicCaseStudy {
   applicationId: string;
@@ -9,31 +10,52 @@ export interface PublicCaseStudy {
   beneficiaries: number;
   quote: string | null;
   filedAt: string;
+  filedBy: string;
 }
 
 /**
- * Case studies the public may read (web.md): the author consented AND staff approved it. The
- * applications feature records consent but has no approval step yet (nor a way to withdraw
- * consent), so until it does nothing is published: consent alone is not enough.
+ * Case studies the public may read (web.md): the group consented, staff approved, and the
+ * consent has not been withdrawn (withdrawal clears the approval and the consent).
  */
-export function isPublishable(doc: Pick<ApplicationDoc, 'caseStudy'>, approved: (doc: Pick<ApplicationDoc, 'caseStudy'>) => boolean): boolean {
-  return doc.caseStudy !== null && doc.caseStudy.consentToPublish && approved(doc);
+export function isPublishable(doc: Pick<ApplicationDoc, 'caseStudy'>): boolean {
+  const cs = doc.caseStudy;
+  return cs !== null && cs.consentToPublish && Boolean(cs.approvedAt) && !cs.consentWithdrawnAt;
 }
-
-/** No approval is recorded anywhere yet: see above. */
-const approvedByStaff = (_doc: Pick<ApplicationDoc, 'caseStudy'>) => false;
 
 @Injectable()
 export class PublishedCaseStudies {
-  constructor(private readonly applications: ApplicationsQueries) {}
+  constructor(
+    private readonly applications: ApplicationsQueries,
+    private readonly vault: PersonalDataVault,
+  ) {}
 
-  async list(): Promise<PublicCaseStudy[]> {
+  /** Approved and consented, newest first (the log's part: cacheable until it moves on). */
+  async approved(): Promise<PublicCaseStudy[]> {
     return (await this.applications.all())
-      .filter((doc) => isPublishable(doc, approvedByStaff))
+      .filter(isPublishable)
       .map((doc) => {
         const cs = doc.caseStudy!;
-        return { applicationId: doc.id, title: cs.title, summary: cs.summary, outcomes: cs.outcomes, beneficiaries: cs.beneficiaries, quote: cs.quote, filedAt: cs.filedAt };
+        return {
+          applicationId: doc.id,
+          title: cs.title,
+          summary: cs.summary,
+          outcomes: cs.outcomes,
+          beneficiaries: cs.beneficiaries,
+          quote: cs.quote,
+          filedAt: cs.filedAt,
+          filedBy: cs.filedBy,
+        };
       })
       .sort((a, b) => b.filedAt.localeCompare(a.filedAt));
+  }
+
+  /**
+   * Those whose author's personal data is not erased. Asked on every page: erasing destroys a
+   * key outside the log, so a cache keyed on the log's position would not notice.
+   */
+  async notErased(studies: readonly PublicCaseStudy[]): Promise<PublicCaseStudy[]> {
+    const kept: PublicCaseStudy[] = [];
+    for (const study of studies) if (!(await this.vault.isErased(study.filedBy))) kept.push(study);
+    return kept;
   }
 }

@@ -90,7 +90,7 @@ export class AwardsPages {
         title: 'Grants awarded',
         totals: record.totals,
         dimensions: record.dimensions,
-        caseStudies: record.caseStudies,
+        caseStudies: await this.caseStudies.notErased(record.caseStudies),
         filtered: Boolean(filters.year || filters.zone || filters.theme),
         list: filteredPageOf(shown, page, '/awards', filters, AWARDS_PER_PAGE),
         yearOptions: options(years, chosen.year, 'All years'),
@@ -150,7 +150,7 @@ export class AwardsPages {
       rows,
       totals: { grants: rows.length, pence: rows.reduce((sum, r) => sum + r.pence, 0) },
       dimensions,
-      caseStudies: await this.caseStudies.list(),
+      caseStudies: await this.caseStudies.approved(),
     };
   }
 }

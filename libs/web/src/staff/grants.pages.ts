@@ -1,7 +1,7 @@
 import { Body, Controller, NotFoundException, Param, Query, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ApplicationDoc, ApplicationsQueries, ITEM_LABELS, RateGrantCommand } from '@pz/applications';
+import { ApplicationDoc, ApplicationsQueries, ApproveCaseStudyCommand, ITEM_LABELS, RateGrantCommand } from '@pz/applications';
 import { IdentityQueries } from '@pz/identity';
 import { RagBoard, RagBoardEntry } from '@pz/monitoring';
 import { CommandContext, Ctx, ReadModels } from '@pz/platform';
@@ -129,10 +129,11 @@ export class GrantsPages {
   }
 
   @PageGet(':id', STAFF)
-  async grant(@Param('id') id: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply, @Query('rated') rated?: string) {
+  async grant(@Param('id') id: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply, @Query('rated') rated?: string, @Query('approved') approved?: string) {
     const doc = await this.funded(id);
     const saved = await this.visitors.restoredForm(request);
-    await this.show(request, reply, doc, { rating: textOf(saved, 'rating'), reason: textOf(saved, 'reason'), message: textOf(saved, 'message') }, [], 200, rated === 'yes');
+    const done = rated === 'yes' ? 'rated' : approved === 'yes' ? 'approved' : null;
+    await this.show(request, reply, doc, { rating: textOf(saved, 'rating'), reason: textOf(saved, 'reason'), message: textOf(saved, 'message') }, [], 200, done);
   }
 
   @PagePost(':id/rating', STAFF)
@@ -154,6 +155,15 @@ export class GrantsPages {
     await this.pages.redirect(reply, `/staff/grants/${doc.id}?rated=yes`);
   }
 
+  /** Publishes a case study on /awards: the domain refuses one the group has not consented to. */
+  @PagePost(':id/case-study/approve', STAFF)
+  async approveCaseStudy(@Param('id') id: string, @Ctx() ctx: CommandContext, @Res() reply: FastifyReply) {
+    const doc = await this.funded(id);
+    const { position } = await this.commands.execute(new ApproveCaseStudyCommand({ applicationId: doc.id }, ctx));
+    await this.readModels.waitFor(position);
+    await this.pages.redirect(reply, `/staff/grants/${doc.id}?approved=yes`);
+  }
+
   /** A grant, live or closed; anything else (a draft, a decline, an unknown id) is not one. */
   private async funded(id: string): Promise<ApplicationDoc> {
     const doc = UUID.test(id) ? await this.applications.doc(id) : undefined;
@@ -161,7 +171,7 @@ export class GrantsPages {
     return doc;
   }
 
-  private async show(request: FastifyRequest, reply: FastifyReply, doc: ApplicationDoc, values: RatingForm, errors: FieldError[], status = 200, rated = false) {
+  private async show(request: FastifyRequest, reply: FastifyReply, doc: ApplicationDoc, values: RatingForm, errors: FieldError[], status = 200, done: 'rated' | 'approved' | null = null) {
     const view = await this.applications.present(doc, request.visitor!.user);
     await this.pages.render(
       request,
@@ -176,7 +186,7 @@ export class GrantsPages {
         rating: ratingOf(doc.rag),
         ratingItems: RATINGS.map((r) => ({ value: r.value, text: r.text, checked: r.value === values.rating })),
         values,
-        rated,
+        done,
         errors,
         backLink: { href: '/staff/grants', text: 'All grants' },
         noIndex: true,
