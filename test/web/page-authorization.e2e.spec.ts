@@ -103,6 +103,9 @@ const PAGES: Record<string, PageSpec> = {
   'GET /staff/grants': { path: () => '/staff/grants', expect: only(['staff'], 200) },
   'GET /staff/grants/:id': { path: () => `/staff/grants/${fx.application}`, expect: only(['staff'], 404) },
   'POST /staff/grants/:id/rating': { path: () => `/staff/grants/${fx.application}/rating`, form: () => ({}), expect: only(['staff'], 404) },
+  // Failed emails and jobs: a job that never failed cannot be retried.
+  'GET /staff/operations': { path: () => '/staff/operations', expect: only(['staff'], 200) },
+  'POST /staff/operations/jobs/:id/retry': { path: () => '/staff/operations/jobs/no-such-job/retry', form: () => ({}), expect: only(['staff'], 404) },
   'POST /staff/grants/:id/case-study/approve': { path: () => `/staff/grants/${fx.application}/case-study/approve`, form: () => ({}), expect: only(['staff'], 404) },
 
   // Auditors. Checking the chain and replaying read only: they answer their result page.

@@ -74,6 +74,8 @@ describe('awards, the RAG board and the auditor in a browser', () => {
       await check('/staff/grants?rating=purple', 400);
       await check(`/staff/grants/${g.garden}`, 200);
       await check(`/staff/grants/${g.patrol}`, 200);
+      await check('/staff/operations', 200);
+      await check('/staff/operations?state=completed', 200);
       await page.getByRole('link', { name: 'All grants' }).click();
       await page.goto(`${base}/staff/grants/${g.youthClub}`);
       await page.getByRole('button', { name: 'Set rating' }).click();

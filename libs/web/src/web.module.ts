@@ -7,6 +7,7 @@ import { ApplicationsModule } from '@pz/applications';
 import { TransparencyModule } from '@pz/transparency';
 import { AuditModule } from '@pz/audit';
 import { MonitoringModule } from '@pz/monitoring';
+import { OperationsModule } from '@pz/notifications';
 import { AccountPages } from './account/account.pages';
 import { RoleNames } from './account/role-names';
 import { SignInPages, SignOutPages } from './account/sign-in.pages';
@@ -23,12 +24,13 @@ import { ChartRenderer } from './shell/charts';
 import { PublishedCaseStudies } from './public/awards-case-studies';
 import { AuditorPages } from './auditor/auditor.pages';
 import { GrantsPages } from './staff/grants.pages';
+import { OperationsPages } from './staff/operations.pages';
 
 /** The web pages (web.md), served by the same app as the JSON API. */
 @Module({
   // The throttler's storage is in memory, per process (as the JSON API's).
-  imports: [ApplicationsModule, RoundsModule, ZonesModule, SubscriptionsModule, TransparencyModule, AuditModule, MonitoringModule, ThrottlerModule.forRoot({ throttlers: [{ name: 'default', limit: 60, ttl: 60_000 }] })],
-  controllers: [...PUBLIC_PAGES, SignInPages, SignOutPages, AccountPages, MyPages, OrganisationPages, PeoplePages, DevMailPages, AuditorPages, GrantsPages],
+  imports: [ApplicationsModule, RoundsModule, ZonesModule, SubscriptionsModule, TransparencyModule, AuditModule, MonitoringModule, OperationsModule, ThrottlerModule.forRoot({ throttlers: [{ name: 'default', limit: 60, ttl: 60_000 }] })],
+  controllers: [...PUBLIC_PAGES, SignInPages, SignOutPages, AccountPages, MyPages, OrganisationPages, PeoplePages, DevMailPages, AuditorPages, GrantsPages, OperationsPages],
   providers: [
     { provide: WebAssets, useFactory: () => WebAssets.prepare() },
     PageRenderer,

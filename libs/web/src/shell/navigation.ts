@@ -22,6 +22,7 @@ function personal(user: AuthUser | null): NavigationItem[] {
   if (user.roles.includes('applicant') || !staffish) items.push({ href: '/my', text: 'Your applications' });
   if (user.roles.includes('staff')) items.push({ href: '/staff/people', text: 'People' });
   if (user.roles.includes('staff')) items.push({ href: '/staff/grants', text: 'Grants' });
+  if (user.roles.includes('staff')) items.push({ href: '/staff/operations', text: 'Failed jobs' });
   if (user.roles.includes('auditor')) items.push({ href: '/auditor', text: 'Audit' });
   items.push({ href: '/account', text: 'Your account' });
   return items;
