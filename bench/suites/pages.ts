@@ -9,17 +9,29 @@
  * connection alone renders /funding to give the time of one render, and every public page is
  * weighed as a browser downloads it: its HTML plus the stylesheet, script and icon it loads,
  * compressed.
+ *
+ * Issue 18, on GRANTS live grants (500; 100 in quick mode):
+ *   ragBoard  GET /staff/grants with a staff session: a page of 50, worst first, with its chart
+ *   ragJson   GET /monitoring/rag: every live grant as JSON (the baseline)
+ *   awards    GET /awards: every award's figures, charts and a page of 50 awards
+ *   awardsJson GET /open-data/360giving.json: every award as 360Giving JSON (the baseline)
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { brotliDecompressSync } from 'node:zlib';
 import { financialYearOf } from '@pz/rounds/domain';
 import { flag, log, option, report } from '../lib/child';
 import { measureLoad } from '../lib/load';
 import { call, RunningServer, startServer } from '../lib/server';
+import { seedGrants, signInCookie } from './pages-grants';
 
 const quick = flag('quick');
 const SECONDS = option('seconds', quick ? 2 : 8);
 const CONNECTIONS = option('connections', 32);
 const ROUNDS = option('rounds', 30);
+const GRANTS = option('grants', quick ? 100 : 500);
+const STAFF_EMAIL = 'bench.staff@example.org';
 const BROWSER = { accept: 'text/html,application/xhtml+xml', 'accept-encoding': 'br, gzip' };
 
 async function seed(server: RunningServer): Promise<string> {
@@ -80,7 +92,8 @@ async function sentSize(server: RunningServer, path: string): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  const server = await startServer();
+  const outbox = mkdtempSync(join(tmpdir(), 'pz-bench-outbox-'));
+  const server = await startServer({ OUTBOX_DIR: outbox, ADMIN_EMAILS: STAFF_EMAIL });
   try {
     const roundId = await seed(server);
     const routes = {
@@ -103,6 +116,28 @@ async function main(): Promise<void> {
     for (const path of pages) weights.push(await weigh(server, path));
     weights.sort((a, b) => b.bytes - a.bytes);
     log(`heaviest page: ${weights[0].path}, ${weights[0].bytes} bytes with its assets (HTML ${weights[0].html})`);
+
+    // Issue 18: the RAG board and the public record against their JSON.
+    await seedGrants(server, GRANTS);
+    const cookie = await signInCookie(server, STAFF_EMAIL, outbox);
+    const staff = server.token({ roles: ['staff'], sub: 'bench-staff' });
+    const grantRoutes = {
+      ragJson: () => ({ method: 'GET' as const, path: '/monitoring/rag', headers: { authorization: `Bearer ${staff}` } }),
+      ragBoard: () => ({ method: 'GET' as const, path: '/staff/grants', headers: { ...BROWSER, cookie } }),
+      awardsJson: () => ({ method: 'GET' as const, path: '/open-data/360giving.json' }),
+      awards: () => ({ method: 'GET' as const, path: '/awards', headers: BROWSER }),
+    };
+    const board = await fetch(`${server.url}/staff/grants`, { headers: { ...BROWSER, cookie } });
+    const boardHtml = await board.text();
+    if (board.status !== 200 || !boardHtml.includes(`${GRANTS} live grants`)) throw new Error(`/staff/grants answered ${board.status} without ${GRANTS} live grants`);
+    for (const route of Object.values(grantRoutes)) await measureLoad(server.url, 1, CONNECTIONS, route);
+    const grantRuns: Record<keyof typeof grantRoutes, number[]> = { ragJson: [], ragBoard: [], awardsJson: [], awards: [] };
+    for (const name of ['ragJson', 'ragBoard', 'ragJson', 'ragBoard', 'awardsJson', 'awards', 'awardsJson', 'awards'] as const) {
+      const r = await measureLoad(server.url, SECONDS, CONNECTIONS, grantRoutes[name]);
+      if (r.non2xx > 0 || r.errors > 0) throw new Error(`${name}: ${r.non2xx} non-2xx, ${r.errors} errors`);
+      grantRuns[name].push(r.requestsPerSecond);
+      log(`${name}: ${Math.round(r.requestsPerSecond)} req/s, p99 ${r.p99} ms`);
+    }
     report({
       rounds: ROUNDS,
       connections: CONNECTIONS,
@@ -112,9 +147,15 @@ async function main(): Promise<void> {
       heaviestPage: weights[0].path,
       heaviestPageBytes: weights[0].bytes,
       heaviestHtmlBytes: weights[0].html,
+      grants: GRANTS,
+      ragBoardPerSecond: mean(grantRuns.ragBoard),
+      ragJsonPerSecond: mean(grantRuns.ragJson),
+      awardsPerSecond: mean(grantRuns.awards),
+      awardsJsonPerSecond: mean(grantRuns.awardsJson),
     });
   } finally {
     await server.stop();
+    rmSync(outbox, { recursive: true, force: true });
   }
 }
 

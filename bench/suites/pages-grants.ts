@@ -1,0 +1,108 @@
+/**
+ * Issue 18's pages against their JSON: live grants for the RAG board and awards for /awards,
+ * made through the API, and a staff member signed in as a person is (the emailed link), since
+ * the board is a page for people with a session, not for tokens.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
+import { financialYearOf } from '@pz/rounds/domain';
+import { applicationBody } from '../../test/support/application-body';
+import { call, RunningServer } from '../lib/server';
+
+const ZONES = ['bell-foundry', 'new-parks', 'thringstone-whitwick'];
+const THEMES = ['Pride of Place', 'Community Safety', 'Health and Wellbeing'];
+
+/** `count` awarded, live grants in one round, some rated Red or Amber by staff. */
+export async function seedGrants(server: RunningServer, count: number): Promise<void> {
+  const staff = server.token({ roles: ['staff'], sub: 'bench-staff' });
+  const now = Date.now();
+  // Long enough to send every application; then it closes and they are awarded.
+  const closesAt = new Date(now + 10_000 + count * 60);
+  const round = await call<{ id: string }>(server, 'POST', '/rounds', staff, {
+    name: 'Bench grants round',
+    financialYear: financialYearOf(new Date(now)),
+    kind: 'standard',
+    zones: ZONES,
+    themes: THEMES,
+    opensAt: new Date(now - 60_000).toISOString(),
+    closesAt: closesAt.toISOString(),
+    budgetPence: count * 100_000,
+  });
+  const ids: string[] = [];
+  for (let start = 0; start < count; start += 20) {
+    const batch = Array.from({ length: Math.min(20, count - start) }, async (_, j) => {
+      const i = start + j;
+      const org = `bench-org-${i}`;
+      const applicant = server.token({ roles: ['applicant'], sub: `bench-user-${i}`, org, email: `${org}@example.org` });
+      const opened = await call<{ id: string }>(server, 'POST', `/rounds/${round.id}/applications`, applicant, {
+        ...applicationBody,
+        title: `Bench project ${i}`,
+        zone: ZONES[i % ZONES.length],
+        theme: THEMES[i % THEMES.length],
+      });
+      await call(server, 'POST', `/applications/${opened.id}/submit`, applicant);
+      return opened.id;
+    });
+    ids.push(...(await Promise.all(batch)));
+  }
+  const wait = closesAt.getTime() - Date.now() + 50;
+  if (wait < 0 && ids.length < count) throw new Error('The round closed before every application was sent');
+  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  // One at a time: every award draws on the same round's budget.
+  for (const [i, id] of ids.entries()) {
+    await call(server, 'POST', `/applications/${id}/award`, staff, { amountPence: 50_000 + (i % 7) * 1_000 });
+    if (i % 7 === 0) await call(server, 'POST', `/applications/${id}/rag`, staff, { rating: 'red', reason: 'Bench: concern raised' });
+    else if (i % 5 === 0) await call(server, 'POST', `/applications/${id}/rag`, staff, { rating: 'amber', reason: 'Bench: late return' });
+  }
+}
+
+/** Every Set-Cookie of a response as one Cookie header, added to what the jar had. */
+function remember(jar: Map<string, string>, res: Response): void {
+  for (const cookie of res.headers.getSetCookie()) {
+    const [pair] = cookie.split(';');
+    const at = pair.indexOf('=');
+    jar.set(pair.slice(0, at), pair.slice(at + 1));
+  }
+}
+
+const cookieOf = (jar: Map<string, string>) => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+const csrfIn = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)![1];
+
+/**
+ * Signs `email` in through the pages (the sign-in form, the emailed link, Continue) and answers
+ * the Cookie header of the session. The server must list `email` in ADMIN_EMAILS to make them staff.
+ */
+export async function signInCookie(server: RunningServer, email: string, outboxDir: string): Promise<string> {
+  const jar = new Map<string, string>();
+  const html = { accept: 'text/html' };
+  const form = await fetch(`${server.url}/sign-in`, { headers: html });
+  remember(jar, form);
+  const asked = await fetch(`${server.url}/sign-in`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { ...html, 'content-type': 'application/x-www-form-urlencoded', cookie: cookieOf(jar) },
+    body: new URLSearchParams({ email, _csrf: csrfIn(await form.text()) }),
+  });
+  if (asked.status !== 303) throw new Error(`sign-in form answered ${asked.status}`);
+  remember(jar, asked);
+  let link: string | undefined;
+  for (const name of readdirSync(outboxDir).filter((n) => n.endsWith('.eml'))) {
+    const mail = await simpleParser(readFileSync(join(outboxDir, name)));
+    link = /https?:\/\/\S+(\/sign-in\/link\?token=[A-Za-z0-9_-]+)/.exec(mail.text ?? '')?.[1] ?? link;
+  }
+  if (!link) throw new Error('No sign-in link in the outbox');
+  const page = await fetch(`${server.url}${link}`, { headers: { ...html, cookie: cookieOf(jar) } });
+  remember(jar, page);
+  const text = await page.text();
+  const token = /name="token" value="([^"]+)"/.exec(text)![1];
+  const done = await fetch(`${server.url}/sign-in/link`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { ...html, 'content-type': 'application/x-www-form-urlencoded', cookie: cookieOf(jar) },
+    body: new URLSearchParams({ token, _csrf: csrfIn(text) }),
+  });
+  if (done.status !== 303) throw new Error(`Continue answered ${done.status}`);
+  remember(jar, done);
+  return cookieOf(jar);
+}
