@@ -11,6 +11,18 @@ import { applicationBody } from '../../test/support/application-body';
 import { call, RunningServer } from '../lib/server';
 
 const ZONES = ['bell-foundry', 'new-parks', 'thringstone-whitwick'];
+
+/** A write that waits out the service's per-person write limit (seeding is one person's many writes). */
+async function write<T>(server: RunningServer, method: string, path: string, token: string, body?: unknown): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await call<T>(server, method, path, token, body);
+    } catch (error) {
+      if (!/: 429 /.test((error as Error).message) || attempt > 30) throw error;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+}
 const THEMES = ['Pride of Place', 'Community Safety', 'Health and Wellbeing'];
 
 /** `count` awarded, live grants in one round, some rated Red or Amber by staff. */
@@ -51,9 +63,9 @@ export async function seedGrants(server: RunningServer, count: number): Promise<
   if (wait > 0) await new Promise((r) => setTimeout(r, wait));
   // One at a time: every award draws on the same round's budget.
   for (const [i, id] of ids.entries()) {
-    await call(server, 'POST', `/applications/${id}/award`, staff, { amountPence: 50_000 + (i % 7) * 1_000 });
-    if (i % 7 === 0) await call(server, 'POST', `/applications/${id}/rag`, staff, { rating: 'red', reason: 'Bench: concern raised' });
-    else if (i % 5 === 0) await call(server, 'POST', `/applications/${id}/rag`, staff, { rating: 'amber', reason: 'Bench: late return' });
+    await write(server, 'POST', `/applications/${id}/award`, staff, { amountPence: 50_000 + (i % 7) * 1_000 });
+    if (i % 7 === 0) await write(server, 'POST', `/applications/${id}/rag`, staff, { rating: 'red', reason: 'Bench: concern raised' });
+    else if (i % 5 === 0) await write(server, 'POST', `/applications/${id}/rag`, staff, { rating: 'amber', reason: 'Bench: late return' });
   }
 }
 
