@@ -27,11 +27,21 @@ import {
   SubmitApplicationCommand,
   WithdrawApplicationCommand,
 } from '../libs/applications/src';
+import { GrantRoleCommand, IdentityModule, OpenAccountCommand, RegisterOrganisationCommand } from '../libs/identity/src';
 import { pick, seeded } from '../bench/lib/random';
 
 const NS = 'b3a0c1de-5a1f-4c4e-8f7e-2f1d6c0a9e55';
 const id = (name: string) => uuidv5(name, NS);
 const MARKER_STREAM = 'demo-2024-25';
+const PEOPLE_MARKER_STREAM = 'demo-people-v1';
+
+/** Someone for every role, to sign in as (by email link; without SMTP_URL the link is at /dev/mail). */
+const DEMO_PEOPLE = {
+  staff: 'grants.officer@opcc.example',
+  panel: 'steering.group@bellfoundry.example',
+  auditor: 'internal.audit@opcc.example',
+  applicant: 'chair@bellfoundry-residents.example',
+};
 
 /** Deterministic pseudo-random numbers (the benchmarks' seeded generator), so every run of the demo tells the same story. */
 const rand = seeded(2024);
@@ -84,7 +94,7 @@ function context(sub: string, role: CommandContext['actor']['role'], now: string
 @Module({})
 class DemoModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: DemoModule, imports: [PlatformModule.forRoot({ config }), PeopleModule, RoundsModule, ApplicationsModule] };
+    return { module: DemoModule, imports: [PlatformModule.forRoot({ config }), PeopleModule, IdentityModule, RoundsModule, ApplicationsModule] };
   }
 }
 
@@ -96,8 +106,10 @@ async function main(): Promise<void> {
   const vault = nest.get(PersonalDataVault);
   const bus = nest.get(CommandBus);
   try {
+    if ((await store.readStream(PEOPLE_MARKER_STREAM)).length === 0) await addPeople(bus, store);
+    printPeople(config);
     if ((await store.readStream(MARKER_STREAM)).length > 0) {
-      console.log(`The demo year is already in ${config.sqlitePath}; nothing to do.`);
+      console.log(`The demo year is already in ${config.sqlitePath}; nothing more to do.`);
       return;
     }
 
@@ -215,10 +227,35 @@ async function main(): Promise<void> {
       `Loaded 2024-25 into ${config.sqlitePath}: 3 rounds sharing £120,000, ${applicationCount} applications, ` +
         `${awards} awards totalling £${(awardedPence / 100).toLocaleString('en-GB')}.`,
     );
-    console.log(`See it: npm start, then open ${config.publicUrl}/rounds or ${config.publicUrl}/docs`);
+    console.log(`See it: npm start, then open ${config.publicUrl}/ (the API is described at ${config.publicUrl}/docs)`);
   } finally {
     await nest.close();
   }
+}
+
+/** A person for every role; the applicant chairs the demo's Bell Foundry residents' group, whose bids they then see. */
+async function addPeople(bus: CommandBus, store: EventStore): Promise<void> {
+  const now = new Date().toISOString();
+  const officer = context('demo-setup', 'staff', now);
+  await bus.execute(new GrantRoleCommand({ email: DEMO_PEOPLE.staff, role: 'staff', zone: null, roundId: null, reason: 'Demo: the grants officer' }, officer));
+  await bus.execute(new GrantRoleCommand({ email: DEMO_PEOPLE.panel, role: 'panel', zone: 'bell-foundry', roundId: null, reason: 'Demo: a Bell Foundry steering group resident' }, officer));
+  await bus.execute(new GrantRoleCommand({ email: DEMO_PEOPLE.auditor, role: 'auditor', zone: null, roundId: null, reason: 'Demo: internal audit' }, officer));
+  const { personId } = await bus.execute(new OpenAccountCommand({ email: DEMO_PEOPLE.applicant }, context('sign-in', 'system', now)));
+  const org = ORGS[0];
+  await bus.execute(
+    new RegisterOrganisationCommand({ orgId: org.org, name: org.name, legalForm: 'unincorporated-association', charityNumber: '', companyNumber: '' }, context(personId, 'applicant', now)),
+  );
+  await store.append(
+    PEOPLE_MARKER_STREAM,
+    [{ id: id('demo-people'), type: 'DemoPeopleAdded', data: {}, metadata: { actor: { sub: 'demo', role: 'system' }, occurredAt: now, correlationId: 'demo', causationId: null, schemaVersion: 1 } }],
+    'no_stream',
+  );
+}
+
+function printPeople(config: AppConfig): void {
+  const mail = config.smtpUrl ? 'in their mailbox' : `at ${config.publicUrl}/dev/mail`;
+  console.log(`Sign in at ${config.publicUrl}/sign-in as any of these; the sign-in link arrives ${mail}:`);
+  for (const [role, email] of Object.entries(DEMO_PEOPLE)) console.log(`  ${role.padEnd(10)} ${email}`);
 }
 
 main().catch((error) => {

@@ -27,6 +27,35 @@ describe('The pre-award journey by role', () => {
   });
   afterEach(async () => t.close());
 
+  it('opens a draft with only a title, saves it section by section, and names every missing field when sent too early', async () => {
+    const round = await scheduleRound(t);
+    const draft = await request(t.http).post(`/rounds/${round.id}/applications`).set(bearer(applicant)).send({ title: 'Bees for Bell Foundry' }).expect(201);
+    const early = await request(t.http).post(`/applications/${draft.body.id}/submit`).set(bearer(applicant)).expect(400);
+    for (const field of ['summary', 'zone', 'theme', 'requestedPence', 'projectStart', 'projectEnd', 'sustainability']) {
+      expect((early.body.message as string[]).some((m) => m.startsWith(`${field}:`))).toBe(true);
+    }
+    const { title: _t, ...rest } = applicationBody;
+    await request(t.http).patch(`/applications/${draft.body.id}`).set(bearer(applicant)).send({ summary: rest.summary, zone: rest.zone, theme: rest.theme }).expect(200);
+    await request(t.http).patch(`/applications/${draft.body.id}`).set(bearer(applicant)).send(rest).expect(200);
+    await request(t.http).post(`/applications/${draft.body.id}/submit`).set(bearer(applicant)).expect(200);
+  });
+
+  it('records who accepted the offer and when; staff see it, another organisation cannot accept', async () => {
+    const round = await scheduleRound(t, { closesInMs: 1500 });
+    const id = await openAndSubmit(t, round.id, 'bell-foundry-gardeners');
+    await request(t.http).post(`/applications/${id}/accept`).set(bearer(applicant)).expect(409);
+    await waitUntilPast(round.closesAt);
+    await request(t.http).post(`/applications/${id}/award`).set(bearer(staff)).send({ amountPence: 300_000 }).expect(200);
+    expect((await request(t.http).get(`/applications/${id}`).set(bearer(staff)).expect(200)).body.acceptedAt).toBeNull();
+    await request(t.http).post(`/applications/${id}/accept`).set(bearer(otherOrg)).expect(404);
+    const accepted = await request(t.http).post(`/applications/${id}/accept`).set(bearer(applicant)).expect(200);
+    expect(accepted.body.acceptedAt).toEqual(expect.any(String));
+    expect(accepted.body.timeline.map((e: { type: string }) => e.type)).toContain('offer-accepted');
+    expect((await request(t.http).get(`/applications/${id}`).set(bearer(staff)).expect(200)).body.acceptedAt).toBe(accepted.body.acceptedAt);
+    // Accepting again changes nothing.
+    expect((await request(t.http).post(`/applications/${id}/accept`).set(bearer(applicant)).expect(200)).body.acceptedAt).toBe(accepted.body.acceptedAt);
+  });
+
   it('walks draft -> edit -> submit -> scores -> award, each role seeing what it should', async () => {
     const round = await scheduleRound(t, { closesInMs: 2500, panel: ['p1', 'p2'] });
 

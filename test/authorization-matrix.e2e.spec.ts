@@ -246,6 +246,11 @@ const ROUTES: Record<string, RouteSpec> = {
     },
   },
 
+  'POST /applications/{id}/accept': {
+    target: (c) => ({ path: `/applications/${fx.perCaller[c].grantForCheckIn}/accept`, body: {} }),
+    expect: ownOrgApplicant(200),
+  },
+
   // --- monitoring: the grantee files, staff rate and watch ---
   'POST /applications/{id}/check-in': {
     target: (c) => ({ path: `/applications/${fx.perCaller[c].grantForCheckIn}/check-in`, body: { summary: 'Volunteers recruited', supportNeeded: 'none' } }),
@@ -371,12 +376,13 @@ describe('Authorisation matrix: every route x every caller', () => {
     const closedToAward = {} as Record<Caller, string>;
     const closedToDecline = {} as Record<Caller, string>;
     const toMonitor = {} as Record<Caller, string[]>;
-    for (const c of CALLERS) {
-      closedToAward[c] = await openAndSubmit(t, closing.id, OWN_ORG);
-      closedToDecline[c] = await openAndSubmit(t, closing.id, OWN_ORG);
-      toMonitor[c] = [];
-      for (let i = 0; i < 4; i++) toMonitor[c].push(await openAndSubmit(t, closing.id, OWN_ORG, { requestedPence: 10_000 }));
-    }
+    // All sent at once (their appends commit together), so a busy machine still sends them before the close.
+    await Promise.all(
+      CALLERS.map(async (c) => {
+        [closedToAward[c], closedToDecline[c]] = await Promise.all([openAndSubmit(t, closing.id, OWN_ORG), openAndSubmit(t, closing.id, OWN_ORG)]);
+        toMonitor[c] = await Promise.all(Array.from({ length: 4 }, () => openAndSubmit(t, closing.id, OWN_ORG, { requestedPence: 10_000 })));
+      }),
+    );
 
     const open = await scheduleRound(t, { panel: [PANEL_ON] });
     const readableApplication = await openAndSubmit(t, open.id, OWN_ORG);

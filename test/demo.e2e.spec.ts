@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import request from 'supertest';
+import { signIn } from './support/sign-in';
 import { bearer, startTestApp, TEST_SECRET } from './support/test-app';
 
 const run = promisify(execFile);
@@ -15,6 +16,9 @@ describe('npm run demo', () => {
     const root = join(__dirname, '..');
     const first = await run(process.execPath, ['-r', '@swc-node/register', 'scripts/demo.ts'], { cwd: root, env, timeout: 60_000 });
     expect(first.stdout).toMatch(/3 rounds sharing £120,000, 42 applications/);
+    const people = Object.fromEntries([...first.stdout.matchAll(/^ {2}(staff|panel|auditor|applicant) +(\S+@\S+)$/gm)].map((m) => [m[1], m[2]]));
+    expect(Object.keys(people).sort()).toEqual(['applicant', 'auditor', 'panel', 'staff']);
+    expect(first.stdout).toContain('/dev/mail');
     const second = await run(process.execPath, ['-r', '@swc-node/register', 'scripts/demo.ts'], { cwd: root, env, timeout: 60_000 });
     expect(second.stdout).toMatch(/already/);
 
@@ -40,6 +44,15 @@ describe('npm run demo', () => {
       expect(new Set(apps.map((a) => a.zone))).toEqual(new Set(['bell-foundry', 'new-parks', 'thringstone-whitwick']));
       expect(apps.filter((a) => a.status === 'awarded').length).toBeGreaterThan(10);
       expect(apps.filter((a) => a.status === 'declined').length).toBeGreaterThan(10);
+
+      // Someone for every role signs in; the applicant sees their group's bids from the demo year.
+      const applicant = await signIn(t, people.applicant);
+      const mine = await applicant.get('/my').expect(200);
+      expect(mine.text).toContain('Bell Foundry Residents');
+      expect((mine.text.match(/class="app-application-list__item"/g) ?? []).length).toBeGreaterThan(0);
+      await (await signIn(t, people.staff)).get('/staff/people').expect(200);
+      expect((await (await signIn(t, people.panel)).get('/account').expect(200)).text).toContain('Panel member: Bell Foundry steering group');
+      expect((await (await signIn(t, people.auditor)).get('/account').expect(200)).text).toContain('Auditor');
 
       // A long scripted history replays into exactly the read models the service built, and its chain holds.
       const auditor = t.token({ role: 'auditor', sub: 'a' });

@@ -353,6 +353,14 @@ const ROUTES: WriteRoute[] = [
   },
   {
     method: 'post',
+    route: 'POST /applications/{id}/accept',
+    path: () => `/applications/${fx.grantForRag}/accept`,
+    token: () => tokens.applicant,
+    fields: {},
+    okStatus: 200,
+  },
+  {
+    method: 'post',
     route: 'POST /applications/{id}/check-in',
     path: () => `/applications/${fx.grantForCheckIn}/check-in`,
     token: () => tokens.applicant,

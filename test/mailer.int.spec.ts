@@ -78,6 +78,12 @@ const SAMPLES: Record<TemplateName, { data: Record<string, unknown>; unsubscribe
   invitation: {
     data: { invitedTo: 'Bell Foundry Gardeners', invitedBy: 'alice@example.org', signInUrl: 'http://grants.test/sign-in' },
   },
+  'application-sent': {
+    data: { title: 'Bees', roundName: 'Summer round 2026', reference: 'PZ-1234ABCD', answers: ['Project name: Bees', 'Summary: Hives on the allotment'], decisionsBy: '2026-07-26T16:00:00Z', applicationUrl: 'http://grants.test/my/applications/a1' },
+  },
+  'draft-reminder': {
+    data: { draftTitle: 'Bees for Bell Foundry', roundName: 'Summer round 2026', closesAt: '2026-06-14T16:00:00Z', applicationUrl: 'http://grants.test/my/applications/a1' },
+  },
 };
 
 function mailOf(template: TemplateName, to = ALICE, overrides: Record<string, unknown> = {}): OutgoingMail {
@@ -155,7 +161,7 @@ describe('email templates', () => {
 
   it('escapes every value in the HTML, and never runs a value as a template', () => {
     const hostile = 'Fish & Chips <script>alert("x")</script> {{roundUrl}} {{> layout}}';
-    const FREE_TEXT = ['roundName', 'grantTitle', 'organisationName', 'reason', 'invitedTo', 'invitedBy'];
+    const FREE_TEXT = ['roundName', 'grantTitle', 'organisationName', 'reason', 'invitedTo', 'invitedBy', 'title', 'draftTitle'];
     // The sign-in link's mail holds no free text at all: only its URL and time.
     for (const template of (Object.keys(SAMPLES) as TemplateName[]).filter((t) => t !== 'sign-in-link')) {
       const { data, unsubscribeUrl } = SAMPLES[template];

@@ -49,6 +49,19 @@ describe('Scheduled alerts, reminders and RAG email (real Redis, real SMTP)', ()
     expect((await followEmailedLink(t!, confirm)).text).toContain('Your email alerts are set up');
   }
 
+  it('reminds an organisation of a draft it has not sent shortly before the round closes; a sent one is not reminded', async () => {
+    t = await startTestApp({ ...FAST_POLICY, SMTP_URL: smtp.url });
+    const round = await scheduleRound(t, { name: 'Draft reminder round', closesInMs: 4000 });
+    const drafter = t.token({ role: 'applicant', sub: 'drafter', org: 'org-drafts', email: 'drafter@org-drafts.example' });
+    await request(t.http).post(`/rounds/${round.id}/applications`).set(bearer(drafter)).send({ title: 'Half-written bid' }).expect(201);
+    await openAndSubmit(t, round.id, 'org-sent');
+    const reminder = await smtp.waitFor((m) => to('drafter@org-drafts.example')(m) && /not been sent/.test(m.subject), 10_000);
+    expect(reminder.text).toContain('Half-written bid');
+    expect(reminder.text).toMatch(/\/my\/applications\//);
+    await waitUntilPast(round.closesAt);
+    expect(smtp.messages.filter((m) => /not been sent/.test(m.subject)).map((m) => m.envelope.to)).toEqual([['drafter@org-drafts.example']]);
+  }, 30_000);
+
   it('alerts subscribers of the round zones ahead of opening, not before the lead time, and never the unsubscribed', async () => {
     t = await startTestApp({ ...FAST_POLICY, SMTP_URL: smtp.url });
     await subscribe('near@residents.example', ['bell-foundry']);
@@ -155,7 +168,8 @@ describe('Scheduled alerts, reminders and RAG email (real Redis, real SMTP)', ()
     await waitUntilPast(round.closesAt);
     await request(t.http).post(`/applications/${id}/award`).set(staff).send({ amountPence: 300_000 }).expect(200);
 
-    const reminder = await smtp.waitFor(to('coordinator@org-g.example'), 8000);
+    // (The application's receipt went to the same address when it was sent: the reminder is the one that is not it.)
+    const reminder = await smtp.waitFor((m) => to('coordinator@org-g.example')(m) && !/Application sent/.test(m.subject), 8000);
     expect(reminder.text).toMatch(/check-in/i);
 
     const amber = await smtp.waitFor((m) => to('grants-team@opcc.example')(m) && /amber/i.test(m.subject), 10_000);
@@ -247,7 +261,7 @@ describe('Scheduled alerts, reminders and RAG email (real Redis, real SMTP)', ()
     await queue.remove(planned!.id!);
     expect(await queue.getJob(planned!.id!)).toBeUndefined();
 
-    const reminder = await smtp.waitFor(to('swept@org-s.example'), 10_000);
+    const reminder = await smtp.waitFor((m) => to('swept@org-s.example')(m) && !/Application sent/.test(m.subject), 10_000);
     expect(reminder.text).toMatch(/check-in/i);
   }, 30_000);
 

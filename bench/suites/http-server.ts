@@ -50,8 +50,8 @@ async function main(): Promise<void> {
     NODE_ENV: 'production',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
     SQLITE_PATH: process.env.SQLITE_PATH ?? join(dir, 'grants.sqlite'),
-    // A suite that signs someone in reads the link from an outbox it chose (pages: the RAG board).
     OUTBOX_DIR: process.env.OUTBOX_DIR ?? join(dir, 'outbox'),
+    // ADMIN_EMAILS: a suite that measures staff pages signs its officer in (bench/lib/session.ts).
     ...pick(process.env, ['AUTH_JWT_SECRET', 'REDIS_URL', 'QUEUE_PREFIX', 'SMTP_URL', 'FIRST_CHECKIN_AFTER', 'MONITORING_INTERVAL', 'REMINDER_LEAD', 'SWEEP_INTERVAL', 'ADMIN_EMAILS']),
   });
   const app = await createHttpApp(ServerModule.forRoot(config), config);

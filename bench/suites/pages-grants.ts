@@ -1,11 +1,7 @@
 /**
  * Issue 18's pages against their JSON: live grants for the RAG board and awards for /awards,
- * made through the API, and a staff member signed in as a person is (the emailed link), since
- * the board is a page for people with a session, not for tokens.
+ * made through the API (the staff member who reads the board signs in with bench/lib/session.ts).
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { simpleParser } from 'mailparser';
 import { financialYearOf } from '@pz/rounds/domain';
 import { applicationBody } from '../../test/support/application-body';
 import { call, RunningServer } from '../lib/server';
@@ -67,54 +63,4 @@ export async function seedGrants(server: RunningServer, count: number): Promise<
     if (i % 7 === 0) await write(server, 'POST', `/applications/${id}/rag`, staff, { rating: 'red', reason: 'Bench: concern raised' });
     else if (i % 5 === 0) await write(server, 'POST', `/applications/${id}/rag`, staff, { rating: 'amber', reason: 'Bench: late return' });
   }
-}
-
-/** Every Set-Cookie of a response as one Cookie header, added to what the jar had. */
-function remember(jar: Map<string, string>, res: Response): void {
-  for (const cookie of res.headers.getSetCookie()) {
-    const [pair] = cookie.split(';');
-    const at = pair.indexOf('=');
-    jar.set(pair.slice(0, at), pair.slice(at + 1));
-  }
-}
-
-const cookieOf = (jar: Map<string, string>) => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-const csrfIn = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)![1];
-
-/**
- * Signs `email` in through the pages (the sign-in form, the emailed link, Continue) and answers
- * the Cookie header of the session. The server must list `email` in ADMIN_EMAILS to make them staff.
- */
-export async function signInCookie(server: RunningServer, email: string, outboxDir: string): Promise<string> {
-  const jar = new Map<string, string>();
-  const html = { accept: 'text/html' };
-  const form = await fetch(`${server.url}/sign-in`, { headers: html });
-  remember(jar, form);
-  const asked = await fetch(`${server.url}/sign-in`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { ...html, 'content-type': 'application/x-www-form-urlencoded', cookie: cookieOf(jar) },
-    body: new URLSearchParams({ email, _csrf: csrfIn(await form.text()) }),
-  });
-  if (asked.status !== 303) throw new Error(`sign-in form answered ${asked.status}`);
-  remember(jar, asked);
-  let link: string | undefined;
-  for (const name of readdirSync(outboxDir).filter((n) => n.endsWith('.eml'))) {
-    const mail = await simpleParser(readFileSync(join(outboxDir, name)));
-    link = /https?:\/\/\S+(\/sign-in\/link\?token=[A-Za-z0-9_-]+)/.exec(mail.text ?? '')?.[1] ?? link;
-  }
-  if (!link) throw new Error('No sign-in link in the outbox');
-  const page = await fetch(`${server.url}${link}`, { headers: { ...html, cookie: cookieOf(jar) } });
-  remember(jar, page);
-  const text = await page.text();
-  const token = /name="token" value="([^"]+)"/.exec(text)![1];
-  const done = await fetch(`${server.url}/sign-in/link`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { ...html, 'content-type': 'application/x-www-form-urlencoded', cookie: cookieOf(jar) },
-    body: new URLSearchParams({ token, _csrf: csrfIn(text) }),
-  });
-  if (done.status !== 303) throw new Error(`Continue answered ${done.status}`);
-  remember(jar, done);
-  return cookieOf(jar);
 }

@@ -38,7 +38,7 @@ const signedIn = (status: number) => ({ ...all(303), ...Object.fromEntries(SESSI
 const only = (roles: SessionVisitor[], status: number) =>
   ({ ...all(303), ...Object.fromEntries(SESSIONS.map((v) => [v, roles.includes(v) ? status : 403])) }) as Record<Visitor, number>;
 
-const fx = { round: '', confirm: '', unsubscribe: '', signInLink: '', mail: '', panelPerson: '', applicantPerson: '', application: '' };
+const fx = { round: '', application: '', confirm: '', unsubscribe: '', signInLink: '', mail: '', panelPerson: '', applicantPerson: '', draft: '', toWithdraw: '' };
 
 const PAGES: Record<string, PageSpec> = {
   'GET /': { path: () => '/', expect: all(200) },
@@ -92,12 +92,53 @@ const PAGES: Record<string, PageSpec> = {
   // Someone who is not a member of the visitor's organisation: to them, nobody.
   'POST /my/organisation/members/:personId/remove': { path: () => `/my/organisation/members/${fx.panelPerson}/remove`, form: () => ({}), expect: only(['applicant'], 404) },
 
+  // An application, as its organisation's members see it (a draft here); to anyone else it does not exist.
+  'GET /my/applications/new': { path: () => `/my/applications/new?round=${fx.round}`, expect: signedIn(200) },
+  'POST /my/applications/new': { path: () => '/my/applications/new', form: () => ({}), expect: only(['applicant'], 404) },
+  'GET /my/applications/:id': { path: () => `/my/applications/${fx.draft}`, expect: only(['applicant'], 200) },
+  'GET /my/applications/:id/answers/:section': { path: () => `/my/applications/${fx.draft}/answers/about`, expect: only(['applicant'], 200) },
+  'POST /my/applications/:id/answers/:section': { path: () => `/my/applications/${fx.draft}/answers/about`, form: () => ({}), expect: only(['applicant'], 400) },
+  // Not complete yet: back to the task list; sending it is refused with a page that says why.
+  'GET /my/applications/:id/check': { path: () => `/my/applications/${fx.draft}/check`, expect: only(['applicant'], 303) },
+  'POST /my/applications/:id/send': { path: () => `/my/applications/${fx.draft}/send`, form: () => ({}), expect: only(['applicant'], 409) },
+  'GET /my/applications/:id/sent': { path: () => `/my/applications/${fx.draft}/sent`, expect: only(['applicant'], 303) },
+  'GET /my/applications/:id/withdraw': { path: () => `/my/applications/${fx.draft}/withdraw`, expect: only(['applicant'], 200) },
+  'POST /my/applications/:id/withdraw': { path: () => `/my/applications/${fx.toWithdraw}/withdraw`, form: () => ({}), expect: only(['applicant'], 303) },
+  // A draft has no offer and no reports yet.
+  'POST /my/applications/:id/accept': { path: () => `/my/applications/${fx.draft}/accept`, form: () => ({}), expect: only(['applicant'], 404) },
+  'GET /my/applications/:id/check-in': { path: () => `/my/applications/${fx.draft}/check-in`, expect: only(['applicant'], 404) },
+  'POST /my/applications/:id/check-in': { path: () => `/my/applications/${fx.draft}/check-in`, form: () => ({}), expect: only(['applicant'], 404) },
+  'GET /my/applications/:id/return': { path: () => `/my/applications/${fx.draft}/return`, expect: only(['applicant'], 404) },
+  'POST /my/applications/:id/return': { path: () => `/my/applications/${fx.draft}/return`, form: () => ({}), expect: only(['applicant'], 404) },
+  'GET /my/applications/:id/case-study': { path: () => `/my/applications/${fx.draft}/case-study`, expect: only(['applicant'], 404) },
+  'POST /my/applications/:id/case-study': { path: () => `/my/applications/${fx.draft}/case-study`, form: () => ({}), expect: only(['applicant'], 404) },
+
   // Staff.
   'GET /staff/people': { path: () => '/staff/people', expect: only(['staff'], 200) },
   'GET /staff/people/invite': { path: () => '/staff/people/invite', expect: only(['staff'], 200) },
   'POST /staff/people/invite': { path: () => '/staff/people/invite', form: () => ({}), expect: only(['staff'], 400) },
   'GET /staff/people/:personId': { path: () => `/staff/people/${fx.panelPerson}`, expect: only(['staff'], 200) },
   'POST /staff/people/:personId/revoke': { path: () => `/staff/people/${fx.panelPerson}/revoke`, form: () => ({ grant: '0' }), expect: only(['staff'], 400) },
+
+  // The panel. The matrix's panel member sits on no round's panel: every application is, to them, nobody's.
+  'GET /panel': { path: () => '/panel', expect: only(['panel'], 200) },
+  'GET /panel/applications/:id': { path: () => `/panel/applications/${fx.application}`, expect: only(['panel'], 404) },
+  'POST /panel/applications/:id/scores': { path: () => `/panel/applications/${fx.application}/scores`, form: () => ({}), expect: only(['panel'], 404) },
+  'POST /panel/applications/:id/conflict': { path: () => `/panel/applications/${fx.application}/conflict`, form: () => ({}), expect: only(['panel'], 404) },
+
+  // Staff: rounds and decisions.
+  'GET /staff': { path: () => '/staff', expect: only(['staff'], 200) },
+  'GET /staff/rounds/new': { path: () => '/staff/rounds/new', expect: only(['staff'], 200) },
+  'POST /staff/rounds/new': { path: () => '/staff/rounds/new', form: () => ({}), expect: only(['staff'], 400) },
+  'GET /staff/rounds/:id': { path: () => `/staff/rounds/${fx.round}`, expect: only(['staff'], 200) },
+  'POST /staff/rounds/:id/reschedule': { path: () => `/staff/rounds/${fx.round}/reschedule`, form: () => ({}), expect: only(['staff'], 400) },
+  'POST /staff/rounds/:id/cancel': { path: () => `/staff/rounds/${fx.round}/cancel`, form: () => ({}), expect: only(['staff'], 400) },
+  'POST /staff/rounds/:id/panel': { path: () => `/staff/rounds/${fx.round}/panel`, form: () => ({}), expect: only(['staff'], 400) },
+  'POST /staff/rounds/:id/panel/remove': { path: () => `/staff/rounds/${fx.round}/panel/remove`, form: () => ({ member: fx.panelPerson }), expect: only(['staff'], 404) },
+  'GET /staff/rounds/:id/ranking': { path: () => `/staff/rounds/${fx.round}/ranking`, expect: only(['staff'], 200) },
+  'GET /staff/applications/:id': { path: () => `/staff/applications/${fx.application}`, expect: only(['staff'], 200) },
+  'POST /staff/applications/:id/award': { path: () => `/staff/applications/${fx.application}/award`, form: () => ({}), expect: only(['staff'], 400) },
+  'POST /staff/applications/:id/decline': { path: () => `/staff/applications/${fx.application}/decline`, form: () => ({}), expect: only(['staff'], 400) },
 
   // The RAG board. A sent application is not a grant: to staff, no such grant.
   'GET /staff/grants': { path: () => '/staff/grants', expect: only(['staff'], 200) },
@@ -134,7 +175,14 @@ describe('page authorisation: every page x every visitor', () => {
     if (kind !== 'signedIn' && kind !== 'applicant') await grantRole(t, email, kind, kind === 'panel' ? { zone: 'new-parks' } : {});
     const agent = await signIn(t, email);
     // A person registers their group once signed in (their account is opened at sign-in).
-    if (kind === 'applicant') await registerOrganisation(t, await t.app.get(PersonalDataVault).personIdFor(email), 'Matrix Allotments');
+    if (kind === 'applicant') {
+      const personId = await t.app.get(PersonalDataVault).personIdFor(email);
+      const org = await registerOrganisation(t, personId, 'Matrix Allotments');
+      // Drafts of their organisation, opened through the API as one of its members would.
+      const member = bearer(t.token({ role: 'applicant', sub: personId, org, email }));
+      fx.draft ||= (await request(t.http).post(`/rounds/${fx.round}/applications`).set(member).send({ title: 'Matrix draft' }).expect(201)).body.id;
+      fx.toWithdraw ||= (await request(t.http).post(`/rounds/${fx.round}/applications`).set(member).send({ title: 'Matrix draft to withdraw' }).expect(201)).body.id;
+    }
     return agent;
   }
 

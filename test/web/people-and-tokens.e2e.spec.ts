@@ -2,8 +2,8 @@ import request from 'supertest';
 import { csrfTokenIn, errorSummaryOf } from '../support/pages';
 import { lastMailTo, signIn } from '../support/sign-in';
 import { backgroundWorkDone } from '../support/subscriptions';
-import { scheduleRound } from '../support/journey';
-import { startTestApp, TestApp } from '../support/test-app';
+import { openAndSubmit, scheduleRound, waitUntilPast } from '../support/journey';
+import { bearer, startTestApp, TestApp } from '../support/test-app';
 
 const personIdIn = (location: string) => /\/staff\/people\/([^/?#]+)/.exec(location)![1];
 
@@ -107,11 +107,48 @@ describe('people, organisations and personal access tokens', () => {
     const made = await volunteer.post('/account/tokens/new').type('form').send({ _csrf: csrfTokenIn(form.text), name: 'Phone', days: '7', org }).expect(200);
     const token = /(pzat_[0-9a-f]{16}_[A-Za-z0-9_-]{43})/.exec(made.text)![1];
     const listed = await request(t.http).get('/applications').set('Authorization', `Bearer ${token}`).expect(200);
-    expect(Array.isArray(listed.body.items ?? listed.body)).toBe(true);
+    expect(Array.isArray(listed.body)).toBe(true);
+    // It opens bids for the organisation it was made for.
+    const round = await scheduleRound(t, { name: 'Token round' });
+    const opened = await request(t.http).post(`/rounds/${round.id}/applications`).set('Authorization', `Bearer ${token}`).send({ title: 'By token' }).expect(201);
+    expect(opened.body.org).toBe(org);
     // An applicant's token has no staff role.
     await request(t.http).get('/operations/jobs').set('Authorization', `Bearer ${token}`).expect(403);
     // Another person's token id is, to this person, no token at all.
     const account = await volunteer.get('/account').expect(200);
     await volunteer.post('/account/tokens/ffffffffffffffff/revoke').type('form').send({ _csrf: csrfTokenIn(account.text) }).expect(404);
+  });
+
+  it('a token made for no organisation acts with the person’s other roles only, never as an applicant', async () => {
+    const officer = await signIn(t, 'officer@example.org');
+    const orgId = /name="org" type="radio" value="([^"]+)"/.exec((await (await signIn(t, 'volunteer@example.org')).get('/account/tokens/new').expect(200)).text)![1];
+    // The officer joins the volunteer's group too, so the choice is offered.
+    const { InviteMemberCommand } = await import('@pz/identity');
+    const { CommandBus } = await import('@nestjs/cqrs');
+    const { ReadModels } = await import('@pz/platform');
+    const { PersonalDataVault } = await import('@pz/people');
+    const volunteerId = await t.app.get(PersonalDataVault).personIdFor('volunteer@example.org');
+    const { position } = await t.app.get(CommandBus).execute(new InviteMemberCommand({ orgId, email: 'officer@example.org' }, { actor: { sub: volunteerId, role: 'applicant' }, now: new Date().toISOString(), correlationId: 'join' }));
+    await t.app.get(ReadModels).waitFor(position);
+    const form = await officer.get('/account/tokens/new').expect(200);
+    expect(form.text).toContain('No organisation: my other roles only');
+    const made = await officer.post('/account/tokens/new').type('form').send({ _csrf: csrfTokenIn(form.text), name: 'Staff script', days: '7', org: '' }).expect(200);
+    const token = /(pzat_[0-9a-f]{16}_[A-Za-z0-9_-]{43})/.exec(made.text)![1];
+    await request(t.http).get('/operations/jobs').set('Authorization', `Bearer ${token}`).expect(200);
+    const round = await scheduleRound(t, { name: 'No-org token round' });
+    await request(t.http).post(`/rounds/${round.id}/applications`).set('Authorization', `Bearer ${token}`).send({ title: 'Should not open' }).expect(403);
+  });
+
+  it('the open data names a grantee by the charity number it registered with', async () => {
+    const volunteer = await signIn(t, 'volunteer@example.org');
+    // The volunteer belongs to one organisation: the token form offers it as the only choice.
+    const orgId = /name="org" type="radio" value="([^"]+)"/.exec((await volunteer.get('/account/tokens/new').expect(200)).text)![1];
+    const round = await scheduleRound(t, { name: 'Open data round', closesInMs: 1500 });
+    const id = await openAndSubmit(t, round.id, orgId);
+    await waitUntilPast(round.closesAt);
+    await request(t.http).post(`/applications/${id}/award`).set(bearer(t.token({ role: 'staff', sub: 'staff-1' }))).send({ amountPence: 100_000 }).expect(200);
+    const feed = await request(t.http).get('/open-data/360giving.json').expect(200);
+    const grant = (feed.body.grants as { id: string; recipientOrganization: unknown[] }[]).find((g) => g.id.endsWith(id));
+    expect(grant?.recipientOrganization).toEqual([{ id: 'GB-CHC-1234567', name: 'Bell Foundry Gardeners', charityNumber: '1234567' }]);
   });
 });

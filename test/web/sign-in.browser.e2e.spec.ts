@@ -33,7 +33,8 @@ describe('sign-in in a browser', () => {
     const provider = new Provider(issuer, {
       clients: [{ client_id: 'pz-grants', client_secret: CLIENT_SECRET, redirect_uris: [`${base}/sign-in/oidc/callback`], token_endpoint_auth_method: 'client_secret_post' }],
       // The development login page takes any login; the login is the person's email address.
-      findAccount: (_ctx: unknown, id: string) => ({ accountId: id, claims: () => ({ sub: id, email: id, email_verified: true }) }),
+      // An address starting "unverified." comes without the provider vouching for it.
+      findAccount: (_ctx: unknown, id: string) => ({ accountId: id, claims: () => ({ sub: id, email: id, email_verified: !id.startsWith('unverified.') }) }),
       claims: { openid: ['sub'], email: ['email', 'email_verified'] },
       pkce: { required: () => true },
     });
@@ -205,4 +206,24 @@ describe('sign-in in a browser', () => {
     expect(await problemsOf(page, await page.content(), errors)).toEqual({ url: page.url(), axe: [], html: [], reflow: null, errors: [] });
     await context.close();
   });
+
+  it('the work-account way in refuses an address the provider does not vouch for, and a return with no sign-in started', async () => {
+    await grantRole(t, 'unverified.staff@example.org', 'staff');
+    const context = await visitor(browser);
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    await page.goto(`${base}/sign-in/oidc`);
+    await page.locator('input[name="login"]').fill('unverified.staff@example.org');
+    await page.locator('input[name="password"]').fill('anything');
+    await page.locator('button[type="submit"]').click();
+    await page.locator('button[type="submit"]').click();
+    await page.waitForURL(/\/sign-in\/oidc\/callback/);
+    await expect(page.getByRole('heading', { level: 1 }).innerText()).resolves.toBe('You could not be signed in');
+    expect((await page.goto(`${base}/account`))!.url()).toMatch(/\/sign-in\?next=/);
+    // A return from the provider this browser never left for (no state, no verifier): refused, nobody signed in.
+    const forged = await page.goto(`${base}/sign-in/oidc/callback?code=anything&state=anything`);
+    expect(forged!.status()).toBe(403);
+    expect((await page.goto(`${base}/account`))!.url()).toMatch(/\/sign-in\?next=/);
+    await context.close();
+  }, 60_000);
 });

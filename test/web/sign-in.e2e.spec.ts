@@ -165,6 +165,29 @@ describe('sign-in by email link', () => {
     expect((await agent.get(next).expect(200)).text).not.toContain('Braunstone Bakers');
   });
 
+  it('gives a kept form back only in the browser that typed it; a stranger’s post keeps nothing', async () => {
+    // Someone never signed in posts a filled-in staff form: nothing is kept, the sign-in link carries no restore.
+    const stranger = browserAgent(t);
+    const strangerCsrf = await openForm(stranger, '/alerts');
+    const posted = await stranger.post('/staff/people/invite').type('form').send({ _csrf: strangerCsrf, email: 'attacker@example.org', role: 'staff', reason: 'x' }).expect(303);
+    expect(posted.headers.location).toBe('/sign-in?next=%2Fstaff%2Fpeople%2Finvite');
+
+    // A person whose session ran out: their form is kept for their own browser only.
+    const officer = await signIn(t, 'first.staff@example.org');
+    const csrf = await openForm(officer, '/staff/people/invite');
+    await t.app.get(Sessions).endAll(await t.app.get(PersonalDataVault).personIdFor('first.staff@example.org'));
+    const kept = await officer.post('/staff/people/invite').type('form').send({ _csrf: csrf, email: 'typed.by.officer@example.org', role: 'auditor', reason: 'Audit' }).expect(303);
+    const next = decodeURIComponent(/next=([^&]+)$/.exec(kept.headers.location)![1]);
+    expect(next).toMatch(/^\/staff\/people\/invite\?restore=/);
+    // Another staff member's browser opening that address gets an empty form.
+    const other = await signIn(t, 'first.staff@example.org');
+    const theirs = await other.get(next).expect(200);
+    expect(theirs.text).not.toContain('typed.by.officer@example.org');
+    // The browser that typed it gets it back, once it is signed in again.
+    await signIn(t, 'first.staff@example.org', officer);
+    expect((await officer.get(next).expect(200)).text).toContain('typed.by.officer@example.org');
+  });
+
   it('sends a browser GET with a bearer token to sign in: pages take the session cookie only', async () => {
     await browserAgent(t).get('/account').set(bearer(t.token({ role: 'staff', sub: 'machine' }))).expect(303);
   });
@@ -188,5 +211,32 @@ describe('sign-in rate limits', () => {
     let status = res.status;
     for (let i = 0; i < 5 && status !== 429; i++) status = (await agent.post('/sign-in').type('form').send({ email: 'x@example.org', _csrf: await openForm(agent, '/sign-in') })).status;
     expect(status).toBe(429);
+  });
+});
+
+describe('session cookies in production', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ NODE_ENV: 'production', APP_SECRET: 'a-production-master-secret-of-32-characters-at-least' });
+  });
+  afterAll(async () => t?.close());
+
+  it('are Secure (the service is behind TLS), as well as HttpOnly and SameSite=Lax', async () => {
+    await t.app.get(SignInLinks).send('prod@example.org', null);
+    const agent = browserAgent(t);
+    const page = await agent.get(await signInLinkFor(t, 'prod@example.org')).expect(200);
+    const token = /name="token" value="([^"]+)"/.exec(page.text)![1];
+    // The CSRF cookie is Secure too, so this plain-http agent does not send it back: its token comes with the form.
+    const csrfCookie = [page.headers['set-cookie'] ?? []].flat().find((c: string) => c.startsWith('pz_csrf='))!;
+    expect(csrfCookie).toMatch(/; Secure/);
+    const signedIn = await agent
+      .post('/sign-in/link')
+      .set('Cookie', csrfCookie.split(';')[0])
+      .type('form')
+      .send({ token, _csrf: csrfTokenIn(page.text) })
+      .expect(303);
+    expect(sessionCookieOf(signedIn)).toMatch(/; HttpOnly/);
+    expect(sessionCookieOf(signedIn)).toMatch(/; Secure/);
+    expect(sessionCookieOf(signedIn)).toMatch(/; SameSite=Lax/);
   });
 });

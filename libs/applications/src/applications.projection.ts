@@ -59,6 +59,9 @@ export interface ApplicationDoc extends ApplicationDetails {
   /** Staff's message to the grantee with the rating in force, if they wrote one. */
   ragMessage: string | null;
   closedAt: string | null;
+  /** Who of the grantee accepted the offer, and when (null: not yet). */
+  acceptedBy: string | null;
+  acceptedAt: string | null;
 }
 
 /** A return as filed: the MonitoringReturnFiled event's data, stored as it is but for the application id. */
@@ -86,12 +89,13 @@ const TIMELINE_NAMES: Record<ApplicationEvent['type'], string> = {
   CaseStudyConsentWithdrawn: 'case-study-consent-withdrawn',
   GrantRagRated: 'rag-rated',
   ProjectDatesChanged: 'dates-changed',
+  OfferAccepted: 'offer-accepted',
 };
 
 export const applicationsProjection: Projection = {
   name: 'applications',
-  // 3: sharedRevision. 4: ragMessage; the case study's author and publication.
-  version: 4,
+  // 3: sharedRevision. 4: the offer's acceptance. 5: ragMessage; the case study's author and publication.
+  version: 5,
   collections: [APPLICATIONS],
   async apply(recorded: RecordedEvent, docs: DocumentStore) {
     if (!(recorded.type in TIMELINE_NAMES)) return;
@@ -136,6 +140,8 @@ export const applicationsProjection: Projection = {
         ragAt: null,
         ragMessage: null,
         closedAt: null,
+        acceptedBy: null,
+        acceptedAt: null,
       });
       return;
     }
@@ -221,6 +227,10 @@ function changed(doc: ApplicationDoc, event: ApplicationEvent, revision: number,
       break;
     case 'CaseStudyConsentWithdrawn':
       if (doc.caseStudy) next.caseStudy = { ...doc.caseStudy, consentToPublish: false, approvedAt: null, consentWithdrawnAt: event.data.withdrawnAt };
+      break;
+    case 'OfferAccepted':
+      next.acceptedBy = event.data.acceptedBy;
+      next.acceptedAt = event.data.acceptedAt;
       break;
     case 'GrantRagRated':
       next.rag = event.data.rating;

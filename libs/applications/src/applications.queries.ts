@@ -7,7 +7,7 @@ import { DueItem, ITEM_LABELS, RagRating } from './domain';
 
 /** Timeline entries an applicant sees about their own bid: not the panel's internal steps. */
 const APPLICANT_TIMELINE = new Set([
-  'opened', 'edited', 'submitted', 'withdrawn', 'awarded', 'declined', 'check-in', 'monitoring-return', 'closed', 'rag-rated', 'dates-changed',
+  'opened', 'edited', 'submitted', 'withdrawn', 'awarded', 'declined', 'offer-accepted', 'check-in', 'monitoring-return', 'closed', 'rag-rated', 'dates-changed',
   'case-study-approved', 'case-study-consent-withdrawn',
 ]);
 /** What a panel member sees of a bid's history: its assessment and decision, not its monitoring. */
@@ -36,6 +36,8 @@ export interface ApplicationView {
   conditions?: string[];
   feedback?: string;
   decidedAt?: string;
+  /** Funded: when the grantee accepted the offer (null: not yet); for the grantee, staff and auditors. */
+  acceptedAt?: string | null;
   rag?: RagRating;
   ragReason?: string;
   /** Staff's message about the rating, for the grantee (and staff and auditors). */
@@ -153,6 +155,7 @@ export class ApplicationsQueries {
     }
     if (doc.feedback !== null && (insider || ownOrg)) view.feedback = doc.feedback;
     if (doc.decidedAt) view.decidedAt = doc.decidedAt;
+    if (doc.awardedPence !== null && (insider || ownOrg)) view.acceptedAt = doc.acceptedAt;
     if (monitoringVisible) {
       if (doc.rag) {
         view.rag = doc.rag;

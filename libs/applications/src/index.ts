@@ -4,3 +4,4 @@ export * from './applications.queries';
 export * from './applications.module';
 export * from './ranking';
 export * from './commands';
+export * from './reference';

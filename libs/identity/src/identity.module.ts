@@ -4,6 +4,7 @@ import { PERSONAL_TOKENS, PersonalTokens, ReadModels, SQLITE_CONNECTIONS, Sqlite
 import { IDENTITY_HANDLERS } from './commands/identity-commands';
 import { AccessTokens, TOKEN_PREFIX } from './credentials/access-tokens';
 import { CREDENTIAL_STORE } from './credentials/credential-store';
+import { CredentialHousekeeping } from './credentials/credential-housekeeping';
 import { OidcSignIn } from './credentials/oidc-sign-in';
 import { SavedForms } from './credentials/saved-forms';
 import { Sessions } from './credentials/sessions';
@@ -33,6 +34,7 @@ import { IdentityQueries } from './identity.queries';
     AccessTokens,
     SavedForms,
     OidcSignIn,
+    CredentialHousekeeping,
     {
       provide: PERSONAL_TOKENS,
       useFactory: (tokens: AccessTokens): PersonalTokens => ({ prefix: TOKEN_PREFIX, verify: (token) => tokens.verify(token) }),

@@ -49,10 +49,16 @@ export class IdentityQueries {
     if (email === null) return null;
     const roles = new Set<UserRole>(account.roles.map((g) => g.role));
     if (account.organisations.length > 0) roles.add('applicant');
-    // A token made for one organisation acts for that one only, and not at all once the person has left it.
-    const wanted = options.org !== undefined ? options.org : actingOrg;
-    const org = wanted && account.organisations.includes(wanted) ? wanted : options.org ? undefined : account.organisations[0];
-    if (options.org && !org) roles.delete('applicant');
+    let org: string | undefined;
+    if (options.org !== undefined) {
+      // A token acts for the one organisation it was made for (none: the person's other roles
+      // only), and as no applicant at all once the person has left it.
+      org = options.org !== null && account.organisations.includes(options.org) ? options.org : undefined;
+      if (!org) roles.delete('applicant');
+    } else {
+      // A session acts for the organisation chosen, while the person still belongs to it, else their first.
+      org = actingOrg && account.organisations.includes(actingOrg) ? actingOrg : account.organisations[0];
+    }
     return { sub: personId, roles: [...roles], ...(org ? { org } : {}), email };
   }
 }

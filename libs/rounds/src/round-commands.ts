@@ -25,8 +25,9 @@ export class RoundStreams {
     return this.config.roundAlertLead;
   }
 
-  async execute(command: RoundCommand, context: CommandContext): Promise<RoundChanged> {
-    const outcome = await executeCommand(this.store, roundStreamId(command.roundId), roundDecider, command, context);
+  /** With `expectedRevision` (a page's form), a change made since the form was loaded is a 409, not retried over. */
+  async execute(command: RoundCommand, context: CommandContext, expectedRevision?: number): Promise<RoundChanged> {
+    const outcome = await executeCommand(this.store, roundStreamId(command.roundId), roundDecider, command, context, { expectedRevision });
     return { roundId: command.roundId, position: outcome.position };
   }
 }
@@ -52,8 +53,8 @@ export class RescheduleRoundCommand extends UseCaseCommand<CommandInput<Reschedu
 export class RescheduleRoundHandler implements ICommandHandler<RescheduleRoundCommand, RoundChanged> {
   constructor(private readonly rounds: RoundStreams) {}
 
-  execute({ input, context }: RescheduleRoundCommand): Promise<RoundChanged> {
-    return this.rounds.execute({ type: 'RescheduleRound', ...input, alertLead: this.rounds.alertLead, now: context.now }, context);
+  execute({ input, context, expectedRevision }: RescheduleRoundCommand): Promise<RoundChanged> {
+    return this.rounds.execute({ type: 'RescheduleRound', ...input, alertLead: this.rounds.alertLead, now: context.now }, context, expectedRevision);
   }
 }
 
@@ -63,8 +64,8 @@ export class CancelRoundCommand extends UseCaseCommand<CommandInput<CancelRound>
 export class CancelRoundHandler implements ICommandHandler<CancelRoundCommand, RoundChanged> {
   constructor(private readonly rounds: RoundStreams) {}
 
-  execute({ input, context }: CancelRoundCommand): Promise<RoundChanged> {
-    return this.rounds.execute({ type: 'CancelRound', ...input, now: context.now }, context);
+  execute({ input, context, expectedRevision }: CancelRoundCommand): Promise<RoundChanged> {
+    return this.rounds.execute({ type: 'CancelRound', ...input, now: context.now }, context, expectedRevision);
   }
 }
 
@@ -74,8 +75,8 @@ export class SetRoundPanelCommand extends UseCaseCommand<CommandInput<SetRoundPa
 export class SetRoundPanelHandler implements ICommandHandler<SetRoundPanelCommand, RoundChanged> {
   constructor(private readonly rounds: RoundStreams) {}
 
-  execute({ input, context }: SetRoundPanelCommand): Promise<RoundChanged> {
-    return this.rounds.execute({ type: 'SetRoundPanel', ...input, now: context.now }, context);
+  execute({ input, context, expectedRevision }: SetRoundPanelCommand): Promise<RoundChanged> {
+    return this.rounds.execute({ type: 'SetRoundPanel', ...input, now: context.now }, context, expectedRevision);
   }
 }
 

@@ -10,6 +10,8 @@ export interface RoundView extends Omit<RoundScheduledData, 'roundId'> {
   cancelReason: string | null;
   /** Panel members' user ids: shown to staff only. */
   panel: string[];
+  /** Revision of the round's stream: a page's form sends it back, so a change made meanwhile is a 409, not overwritten. */
+  revision: number;
   scheduledAt: string;
   lastChangedAt: string;
 }
@@ -18,7 +20,8 @@ export const ROUNDS = 'rounds';
 
 export const roundsProjection: Projection = {
   name: 'rounds',
-  version: 1,
+  // 2: revision.
+  version: 2,
   collections: [ROUNDS],
   async apply(event: RecordedEvent, docs: DocumentStore) {
     switch (event.type) {
@@ -41,6 +44,7 @@ export const roundsProjection: Projection = {
           cancelledAt: null,
           cancelReason: null,
           panel: [],
+          revision: event.revision,
           scheduledAt: event.metadata.occurredAt,
           lastChangedAt: event.metadata.occurredAt,
         });
@@ -74,5 +78,5 @@ export const roundsProjection: Projection = {
 
 /** Changes a round that exists, stamping when it last changed. */
 async function update(docs: DocumentStore, id: string, event: RecordedEvent, change: (r: RoundView) => RoundView): Promise<void> {
-  await docs.update<RoundView>(ROUNDS, id, (round) => ({ ...change(round), lastChangedAt: event.metadata.occurredAt }));
+  await docs.update<RoundView>(ROUNDS, id, (round) => ({ ...change(round), revision: event.revision, lastChangedAt: event.metadata.occurredAt }));
 }

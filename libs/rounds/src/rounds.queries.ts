@@ -3,7 +3,7 @@ import { ReadModels } from '@pz/platform';
 import { roundStatusAt, RoundStatus } from './domain';
 import { ROUNDS, RoundView } from './rounds.projection';
 
-export type RoundResponse = Omit<RoundView, 'scheduledAt' | 'lastChangedAt' | 'cancelledAt' | 'cancelReason' | 'panel'> & {
+export type RoundResponse = Omit<RoundView, 'scheduledAt' | 'lastChangedAt' | 'cancelledAt' | 'cancelReason' | 'panel' | 'revision'> & {
   status: RoundStatus;
   cancelReason?: string;
 };
@@ -35,7 +35,7 @@ export class RoundsQueries {
 }
 
 function present(round: RoundView, now: string): RoundResponse {
-  const { scheduledAt: _s, lastChangedAt: _l, cancelledAt, cancelReason, panel: _p, ...rest } = round;
+  const { scheduledAt: _s, lastChangedAt: _l, cancelledAt, cancelReason, panel: _p, revision: _r, ...rest } = round;
   const response: RoundResponse = { ...rest, status: roundStatusAt({ ...round, cancelledAt }, now) };
   if (cancelReason) response.cancelReason = cancelReason;
   return response;

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ApplicationDoc, ApplicationsQueries } from '@pz/applications';
+import { IdentityQueries, OrganisationView } from '@pz/identity';
 import { APP_CONFIG, AppConfig } from '@pz/platform';
 import { RoundsQueries, RoundView, ZonesCatalogue } from '@pz/rounds';
 import { summarise, SummaryReport } from './domain/summary';
@@ -23,17 +24,25 @@ export class TransparencyService {
     private readonly applications: ApplicationsQueries,
     private readonly rounds: RoundsQueries,
     private readonly zones: ZonesCatalogue,
+    private readonly identity: IdentityQueries,
     @Inject(TRANSPARENCY_CONFIG) config: TransparencyConfig,
     @Inject(APP_CONFIG) app: AppConfig,
   ) {
     this.publisher = { prefix: config.prefix, funder: config.funder, publicUrl: app.publicUrl.replace(/\/+$/, '') };
   }
 
-  async grants(applications?: ApplicationDoc[]): Promise<Grant360[]> {
+  async grants(given?: ApplicationDoc[]): Promise<Grant360[]> {
     const rounds = await this.roundsById();
-    return publishedGrants(applications ?? (await this.applications.all()), this.publisher, {
+    const applications = given ?? (await this.applications.all());
+    const organisations = new Map<string, OrganisationView>();
+    for (const orgId of new Set(applications.map((a) => a.org))) {
+      const org = await this.identity.organisation(orgId);
+      if (org) organisations.set(orgId, org);
+    }
+    return publishedGrants(applications, this.publisher, {
       round: (id) => rounds.get(id),
       zone: (id) => this.zones.zones.find((z) => z.id === id),
+      organisation: (id) => organisations.get(id),
     });
   }
 

@@ -3,7 +3,7 @@ import { ConcurrencyError } from '@pz/event-store';
 import { appliedBefore, CommandContext, CommandInput, executeCommand, loadAggregate, toNewEvents, UseCaseCommand } from '@pz/platform';
 import { Conflict } from '@pz/platform/domain';
 import { CommitRoundFunds, ReleaseRoundFunds, roundDecider, roundStreamId } from '@pz/rounds/domain';
-import { AwardGrant, applicationDecider, applicationStreamId, DeclineApplication, RoundFacts } from '../domain';
+import { AcceptOffer, AwardGrant, applicationDecider, applicationStreamId, DeclineApplication, RoundFacts } from '../domain';
 import { ApplicationChanged, ApplicationStreams } from './application-streams';
 
 export class AwardGrantCommand extends UseCaseCommand<CommandInput<AwardGrant, 'round' | 'monitoringPolicy'>, ApplicationChanged> {}
@@ -72,6 +72,17 @@ export class DeclineApplicationHandler implements ICommandHandler<DeclineApplica
   }
 }
 
+export class AcceptOfferCommand extends UseCaseCommand<CommandInput<AcceptOffer>, ApplicationChanged> {}
+
+@CommandHandler(AcceptOfferCommand)
+export class AcceptOfferHandler implements ICommandHandler<AcceptOfferCommand, ApplicationChanged> {
+  constructor(private readonly streams: ApplicationStreams) {}
+
+  execute({ input, context }: AcceptOfferCommand): Promise<ApplicationChanged> {
+    return this.streams.execute({ type: 'AcceptOffer', ...input, now: context.now }, context);
+  }
+}
+
 /**
  * A change to the round's commitments, retried against the round's latest state: the round's
  * stream is hot while a panel's decisions are made, and only a real over-budget is an answer.
@@ -94,4 +105,4 @@ async function reserveOrRelease(
   );
 }
 
-export const DECISION_HANDLERS = [AwardGrantHandler, DeclineApplicationHandler];
+export const DECISION_HANDLERS = [AwardGrantHandler, DeclineApplicationHandler, AcceptOfferHandler];

@@ -1,6 +1,7 @@
 import { Decider, unreachable } from '@pz/platform/domain';
 import { DeclareConflict, declareConflict } from './assessment/declare-conflict';
 import { ScoreApplication, scoreApplication } from './assessment/score-application';
+import { AcceptOffer, acceptOffer } from './decision/accept-offer';
 import { AwardGrant, awardGrant } from './decision/award-grant';
 import { DeclineApplication, declineApplication } from './decision/decline-application';
 import { EditDraft, editDraft } from './drafting/edit-draft';
@@ -30,6 +31,7 @@ export type ApplicationCommand =
   | ScoreApplication
   | AwardGrant
   | DeclineApplication
+  | AcceptOffer
   | FileCheckIn
   | FileMonitoringReturn
   | FileCaseStudy
@@ -50,6 +52,8 @@ function decide(command: ApplicationCommand, state: ApplicationState): Applicati
       return submitApplication(command, ownedBy(state, command));
     case 'WithdrawApplication':
       return withdrawApplication(command, ownedBy(state, command));
+    case 'AcceptOffer':
+      return acceptOffer(command, ownedBy(state, command));
     case 'FileCheckIn':
       return fileCheckIn(command, ownedBy(state, command));
     case 'FileMonitoringReturn':

@@ -86,6 +86,8 @@ export type ApplicationEvent =
       schedule: DueItem[];
       previousSchedule: DueItem[];
     }>
+  /** The grantee accepted the offer and its conditions: who, for the organisation, and when. */
+  | DomainEvent<'OfferAccepted', { applicationId: string; acceptedBy: string; acceptedAt: string }>
   | DomainEvent<'GrantRagRated', {
       applicationId: string;
       rating: RagRating;
@@ -119,4 +121,5 @@ export const APPLICATION_EVENT_TYPES = eventTypesOf<ApplicationEventType>({
   CaseStudyConsentWithdrawn: true,
   GrantRagRated: true,
   ProjectDatesChanged: true,
+  OfferAccepted: true,
 });

@@ -10,6 +10,7 @@ export * from './drafting/submit-application';
 export * from './drafting/withdraw-application';
 export * from './assessment/declare-conflict';
 export * from './assessment/score-application';
+export * from './decision/accept-offer';
 export * from './decision/award-grant';
 export * from './decision/decline-application';
 export * from './monitoring/policy';

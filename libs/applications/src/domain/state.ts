@@ -31,6 +31,8 @@ interface Funded extends Assessed {
   rag: RagRating;
   /** The policy's own last verdict: a staff rating stands until this changes. */
   lastAutomaticRag: RagRating;
+  /** When a member of the grantee accepted the offer and its conditions (null: not yet). */
+  acceptedAt: string | null;
 }
 
 export type NoApplication = { status: 'none' };
@@ -117,6 +119,7 @@ export function evolve(state: ApplicationState, event: ApplicationEvent): Applic
         latestReturnOnTrack: null,
         rag: 'green',
         lastAutomaticRag: 'green',
+        acceptedAt: null,
       };
     case 'ApplicationDeclined':
       return state.status === 'submitted' ? { ...state, status: 'declined', awardedPence: null } : state;
@@ -139,6 +142,8 @@ export function evolve(state: ApplicationState, event: ApplicationEvent): Applic
       return state.status === 'closed' ? { ...state, caseStudy: { ...state.caseStudy, approved: true } } : state;
     case 'CaseStudyConsentWithdrawn':
       return state.status === 'closed' ? { ...state, caseStudy: { consent: false, approved: false } } : state;
+    case 'OfferAccepted':
+      return isFunded(state) ? { ...state, acceptedAt: event.data.acceptedAt } : state;
     case 'GrantRagRated':
       if (!isFunded(state)) return state;
       return {

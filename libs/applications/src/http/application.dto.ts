@@ -44,6 +44,7 @@ export class PartnerDto {
   identifier?: string;
 }
 
+/** A draft needs only its title (api.md); the rest can follow section by section, and `submit` names what is missing. */
 export class OpenApplicationDto {
   @ApiProperty({ example: 'Bell Foundry Community Garden' })
   @IsString()
@@ -52,44 +53,51 @@ export class OpenApplicationDto {
   @Matches(NO_LINE_BREAKS, { message: 'title must be a single line' })
   title: string;
 
-  @ApiProperty({ example: 'bell-foundry' })
+  @ApiPropertyOptional({ example: 'bell-foundry' })
+  @MayBeLeftOut()
   @IsString()
   @IsNotEmpty()
   @MaxLength(100)
-  zone: string;
+  zone?: string;
 
-  @ApiProperty({ example: 'Pride of Place' })
+  @ApiPropertyOptional({ example: 'Pride of Place' })
+  @MayBeLeftOut()
   @IsString()
   @IsNotEmpty()
   @MaxLength(100)
-  theme: string;
+  theme?: string;
 
-  @ApiProperty({ example: 'Turning a disused plot into a garden run by local families.' })
+  @ApiPropertyOptional({ example: 'Turning a disused plot into a garden run by local families.' })
+  @MayBeLeftOut()
   @IsString()
   @IsNotEmpty()
   @MaxLength(5000)
-  summary: string;
+  summary?: string;
 
-  @ApiProperty({ example: 450000, description: 'Whole pence' })
+  @ApiPropertyOptional({ example: 450000, description: 'Whole pence' })
+  @MayBeLeftOut()
   @IsInt()
   @Min(1)
   @Max(MAX_PENCE)
-  requestedPence: number;
+  requestedPence?: number;
 
-  @ApiProperty({ example: '2024-09-01', description: 'Calendar date' })
+  @ApiPropertyOptional({ example: '2024-09-01', description: 'Calendar date' })
+  @MayBeLeftOut()
   @IsDateString({ strict: true })
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'projectStart must be a date such as 2024-09-01' })
-  projectStart: string;
+  projectStart?: string;
 
-  @ApiProperty({ example: '2025-08-31', description: 'Calendar date' })
+  @ApiPropertyOptional({ example: '2025-08-31', description: 'Calendar date' })
+  @MayBeLeftOut()
   @IsDateString({ strict: true })
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'projectEnd must be a date such as 2025-08-31' })
-  projectEnd: string;
+  projectEnd?: string;
 
-  @ApiProperty({ description: 'How the project will last beyond the grant (required to submit; weighted highest in scoring)' })
+  @ApiPropertyOptional({ description: 'How the project will last beyond the grant (required to submit; weighted highest in scoring)' })
+  @MayBeLeftOut()
   @IsString()
   @MaxLength(5000)
-  sustainability: string;
+  sustainability?: string;
 
   @ApiPropertyOptional({ type: [PartnerDto], description: 'Required (at least one) in a collaborative round' })
   @MayBeLeftOut()

@@ -16,6 +16,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PersonalDataVault } from '@pz/people';
 import { AuthUser, CommandContext, Ctx, CurrentUser, entityIdFor, IfMatch, ReadModels, RevisionEtag, Roles, UseCaseCommand } from '@pz/platform';
 import {
+  AcceptOfferCommand,
   ApplicationChanged,
   AwardGrantCommand,
   DeclareConflictCommand,
@@ -27,6 +28,7 @@ import {
   WithdrawApplicationCommand,
 } from '../commands';
 import { ApplicationsQueries, ApplicationView } from '../applications.queries';
+import { EMPTY_DETAILS } from '../domain';
 import type { ApplicationDetails, SealedContact } from '../domain';
 import {
   AwardDto,
@@ -80,8 +82,10 @@ export class ApplicationsController {
   ): Promise<ApplicationView> {
     const email = body.contactEmail ?? user.email;
     if (!email) throw new BadRequestException(['contactEmail is required: your sign-in carries no email address']);
-    const { contactEmail: _c, partners, answers, ...rest } = body;
-    const details: ApplicationDetails = { ...rest, partners: partners ?? [], answers: answers ?? {} };
+    const { contactEmail: _c, partners, answers, ...given } = body;
+    // The validated body carries a left-out field as undefined: it keeps the empty answer.
+    const answered = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined));
+    const details: ApplicationDetails = { ...EMPTY_DETAILS, ...answered, partners: partners ?? [], answers: answers ?? {} };
     return this.run(
       new OpenDraftCommand(
         { applicationId: entityIdFor(ctx, 'application'), roundId, org: user.org!, openedBy: user.sub, details, contact: await this.seal(email) },
@@ -126,6 +130,15 @@ export class ApplicationsController {
   @ApiOperation({ summary: 'Withdraw an undecided application (applicant)' })
   withdraw(@Param('id', ID) id: string, @Body() body: WithdrawDto, @Ctx() ctx: CommandContext, @CurrentUser() user: AuthUser) {
     return this.run(new WithdrawApplicationCommand({ applicationId: id, org: user.org!, reason: body.reason }, ctx), user);
+  }
+
+  @Post('applications/:id/accept')
+  @RevisionEtag()
+  @HttpCode(200)
+  @Roles('applicant')
+  @ApiOperation({ summary: 'Accept the offer and its conditions for your organisation (applicant): records who and when' })
+  accept(@Param('id', ID) id: string, @Ctx() ctx: CommandContext, @CurrentUser() user: AuthUser) {
+    return this.run(new AcceptOfferCommand({ applicationId: id, org: user.org!, acceptedBy: user.sub }, ctx), user);
   }
 
   @Get('applications')

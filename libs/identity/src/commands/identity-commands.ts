@@ -57,9 +57,13 @@ export class RevokeRoleHandler implements ICommandHandler<RevokeRoleCommand> {
   }
 }
 
-/** A signed-in person registers their group; they become its first member. */
+/**
+ * A signed-in person registers their group; they become its first member. `orgId` is for an
+ * organisation the service knew before sign-in existed (an id in operators' tokens, the demo's
+ * groups), so its applications stay its own; pages never send one.
+ */
 export class RegisterOrganisationCommand extends UseCaseCommand<
-  { name: string; legalForm: string; charityNumber: string; companyNumber: string },
+  { name: string; legalForm: string; charityNumber: string; companyNumber: string; orgId?: string },
   Changed & { orgId: string }
 > {}
 
@@ -68,7 +72,7 @@ export class RegisterOrganisationHandler implements ICommandHandler<RegisterOrga
   constructor(private readonly streams: IdentityStreams) {}
 
   async execute({ input, context }: RegisterOrganisationCommand) {
-    const orgId = `org-${entityIdFor(context, 'organisation').replace(/-/g, '')}`;
+    const orgId = input.orgId ?? `org-${entityIdFor(context, 'organisation').replace(/-/g, '')}`;
     const { position } = await this.streams.organisation({ type: 'RegisterOrganisation', orgId, ...input, by: actor(context), now: context.now }, context);
     return { orgId, position };
   }

@@ -73,7 +73,9 @@ export class OidcSignIn {
       const idToken = tokens.claims()!;
       // Providers that issue an access token may keep the address for the userinfo endpoint.
       const claims = typeof idToken.email === 'string' ? idToken : await client.fetchUserInfo(configuration, tokens.access_token, idToken.sub);
-      if (typeof claims.email !== 'string' || claims.email_verified === false) return { ok: false, reason: 'failed' };
+      // The address is the whole claim to a role, so the provider must vouch for it: an unverified
+      // (or merely unstated) address could be one a user chose for themselves.
+      if (typeof claims.email !== 'string' || claims.email_verified !== true) return { ok: false, reason: 'failed' };
       email = claims.email;
     } catch (error) {
       this.logger.warn(`sign-in refused by the OpenID exchange: ${error instanceof Error ? error.message : String(error)}`);

@@ -1,9 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApplicationsQueries, EvaluateRagCommand } from '@pz/applications';
+import { ApplicationsQueries, EvaluateRagCommand, referenceOf } from '@pz/applications';
 import { IdentityQueries } from '@pz/identity';
 import { PersonalDataVault } from '@pz/people';
 import { APP_CONFIG, AppConfig, CommandContext } from '@pz/platform';
+import { plusDuration } from '@pz/platform/domain';
 import { RoundsQueries, RoundView, ZonesCatalogue } from '@pz/rounds';
 import { SubscriptionLinks, SubscriptionsQueries } from '@pz/subscriptions';
 import { SentMail } from '../mail/sent-mail';
@@ -60,6 +61,10 @@ export class JobHandlers {
         return this.subscriptionConfirmation(id, data, now);
       case 'invitation':
         return this.invitation(id, data, now);
+      case 'draft-reminder':
+        return this.draftReminders(id, data, now);
+      case 'application-sent':
+        return this.applicationSent(id, data, now);
       case 'erasure-cleanup':
         return this.cleanup.run(data.person, id).then((removed) => ({ done: `${removed.mails} outbox mails and ${removed.jobs} jobs removed` }));
       case 'sweep':
@@ -151,7 +156,8 @@ export class JobHandlers {
           grantTitle: doc.title,
           kind: item.kind,
           dueAt: item.dueAt,
-          applicationUrl: `${this.config.publicUrl}/my/applications/${doc.id}`,
+          // Straight to the form that files it (its path is the item's kind).
+          applicationUrl: `${this.config.publicUrl}/my/applications/${doc.id}/${item.kind}`,
         },
       },
       id,
@@ -193,6 +199,68 @@ export class JobHandlers {
       if (outcome === 'sent') sent += 1;
     }
     return { done: `${sent} staff alerts sent` };
+  }
+
+  /** The receipt for a sent application, with a copy of its answers, to its contact address. */
+  private async applicationSent(id: string, data: Record<string, string>, now: string): Promise<JobOutcome> {
+    const doc = await this.applications.doc(data.applicationId);
+    if (!doc || doc.status !== 'submitted') return { skipped: 'no longer waiting for a decision' };
+    const email = doc.contact ? await this.vault.open(doc.contact) : null;
+    if (!email) return { skipped: 'no contact address (erased or never given)' };
+    const round = await this.rounds.view(doc.roundId);
+    const zone = this.zones.zones.find((z) => z.id === doc.zone)?.name ?? doc.zone;
+    const answers = [
+      `Project name: ${doc.title}`,
+      `Summary: ${doc.summary}`,
+      `People Zone: ${zone}`,
+      `Theme: ${doc.theme}`,
+      `Starts: ${doc.projectStart}`,
+      `Ends: ${doc.projectEnd}`,
+      `Amount asked for: £${(doc.requestedPence / 100).toLocaleString('en-GB', { minimumFractionDigits: doc.requestedPence % 100 ? 2 : 0 })}`,
+      `How it will last: ${doc.sustainability}`,
+      `Partners: ${doc.partners.map((p) => p.name).join(', ') || 'None'}`,
+    ];
+    const outcome = await this.mail.sendOnce(
+      {
+        to: email,
+        template: 'application-sent',
+        data: {
+          title: doc.title,
+          roundName: round?.name ?? 'the round',
+          reference: referenceOf(doc.id),
+          answers,
+          decisionsBy: plusDuration(round?.closesAt ?? now, this.config.decisionsWithin),
+          applicationUrl: `${this.config.publicUrl}/my/applications/${doc.id}`,
+        },
+      },
+      id,
+      this.systemContext(now, id),
+    );
+    return { done: outcome };
+  }
+
+  /** Reminds each unsent draft's contact that the round closes soon; a draft sent, withdrawn or erased gets nothing. */
+  private async draftReminders(id: string, data: Record<string, string>, now: string): Promise<JobOutcome> {
+    const round = await this.rounds.view(data.roundId);
+    const stale = this.noticeIsStale('round-closing', round, data.at, now);
+    if (stale) return { skipped: stale };
+    let sent = 0;
+    for (const doc of await this.applications.all()) {
+      if (doc.roundId !== round!.id || doc.status !== 'draft' || !doc.contact) continue;
+      const email = await this.vault.open(doc.contact);
+      if (email === null) continue;
+      const outcome = await this.mail.sendOnce(
+        {
+          to: email,
+          template: 'draft-reminder',
+          data: { draftTitle: doc.title, roundName: round!.name, closesAt: round!.closesAt, applicationUrl: `${this.config.publicUrl}/my/applications/${doc.id}` },
+        },
+        `${id}.${doc.id}`,
+        this.systemContext(now, id),
+      );
+      if (outcome === 'sent') sent += 1;
+    }
+    return { done: `${sent} draft reminders sent` };
   }
 
   /** Tells a person they were added to an organisation or given a role, and how to sign in; not once that was undone. */

@@ -19,6 +19,8 @@ export type JobName =
   | 'subscription-confirmation'
   | 'erasure-cleanup'
   | 'invitation'
+  | 'draft-reminder'
+  | 'application-sent'
   | 'sweep';
 
 export interface PlannedJob {
@@ -61,6 +63,8 @@ export function roundNoticeJobs(round: RoundDates, policy: PlanningPolicy): Plan
   // A round shorter than the reminder lead gets no "closes soon": it would arrive before it opened.
   if (closingAt > round.opensAt) {
     jobs.push({ name: 'round-closing', id: `round-closing.${round.roundId}.${ms(round.closesAt)}`, runAt: closingAt, data: { roundId: round.roundId, at: round.closesAt } });
+    // The same moment, to each organisation with a draft it has not sent (service mail, not an alert).
+    jobs.push({ name: 'draft-reminder', id: `draft-reminder.${round.roundId}.${ms(round.closesAt)}`, runAt: closingAt, data: { roundId: round.roundId, at: round.closesAt } });
   }
   return jobs;
 }
@@ -128,6 +132,9 @@ export function planJobs(event: RecordedEvent, policy: PlanningPolicy, previousR
         remove: [],
       };
     }
+    case 'ApplicationSubmitted':
+      // The sender's receipt: a copy of the answers, the reference, what happens next.
+      return { add: [{ name: 'application-sent', id: `application-sent.${event.id}`, runAt: event.recordedAt, data: { applicationId: d.applicationId as string } }], remove: [] };
     case 'MemberAdded':
       // A colleague added by a member hears of it; the person who registered the group does not.
       if (d.addedBy === d.personId) return { add: [], remove: [] };

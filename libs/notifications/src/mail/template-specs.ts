@@ -4,9 +4,9 @@
  * or mistyped field fails loudly instead of sending "Closes on ." to a thousand people.
  */
 
-export type TemplateName = 'round-alert' | 'round-open' | 'round-closing' | 'grantee-reminder' | 'rag-alert' | 'subscription-confirm' | 'sign-in-link' | 'invitation';
+export type TemplateName = 'round-alert' | 'round-open' | 'round-closing' | 'grantee-reminder' | 'rag-alert' | 'subscription-confirm' | 'sign-in-link' | 'invitation' | 'draft-reminder' | 'application-sent';
 
-export const TEMPLATE_NAMES: readonly TemplateName[] = ['round-alert', 'round-open', 'round-closing', 'grantee-reminder', 'rag-alert', 'subscription-confirm', 'sign-in-link', 'invitation'];
+export const TEMPLATE_NAMES: readonly TemplateName[] = ['round-alert', 'round-open', 'round-closing', 'grantee-reminder', 'rag-alert', 'subscription-confirm', 'sign-in-link', 'invitation', 'draft-reminder', 'application-sent'];
 
 /**
  * `subscriber` mail is marketing-like (alerts someone asked for) and must carry an unsubscribe
@@ -49,6 +49,24 @@ export type RoundClosingData = {
   roundName: string;
   closesAt: Instant;
   roundUrl: Url;
+};
+
+export type ApplicationSentData = {
+  title: string;
+  roundName: string;
+  reference: string;
+  /** A copy of the answers sent, one "Question: answer" line each. */
+  answers: string[];
+  decisionsBy: Instant;
+  applicationUrl: Url;
+};
+
+export type DraftReminderData = {
+  draftTitle: string;
+  roundName: string;
+  closesAt: Instant;
+  /** The draft's own page, where it is finished and sent. */
+  applicationUrl: Url;
 };
 
 export type GranteeReminderData = {
@@ -101,6 +119,8 @@ export interface TemplateDataMap {
   'subscription-confirm': SubscriptionConfirmData;
   'sign-in-link': SignInLinkData;
   invitation: InvitationData;
+  'draft-reminder': DraftReminderData;
+  'application-sent': ApplicationSentData;
 }
 
 export type FieldKind =
@@ -140,6 +160,14 @@ export const TEMPLATE_SPECS: { [K in TemplateName]: TemplateSpec & { fields: Rec
   'round-closing': {
     audience: 'subscriber',
     fields: { roundName: text, closesAt: instant, roundUrl: url },
+  },
+  'application-sent': {
+    audience: 'grantee',
+    fields: { title: text, roundName: text, reference: text, answers: texts, decisionsBy: instant, applicationUrl: url },
+  },
+  'draft-reminder': {
+    audience: 'grantee',
+    fields: { draftTitle: text, roundName: text, closesAt: instant, applicationUrl: url },
   },
   'grantee-reminder': {
     audience: 'grantee',

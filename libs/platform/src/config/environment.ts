@@ -48,6 +48,8 @@ export interface AppConfig {
   reminderLead: string;
   ragAmberAfter: string;
   ragRedAfter: string;
+  /** What applicants are told: decisions within this long of a round's close (ISO 8601). */
+  decisionsWithin: string;
   corsOrigins: string[];
   /** JSON file of People Zones; unset: the three seeded zones. */
   zonesFile: string | undefined;
@@ -79,6 +81,7 @@ const DURATIONS = {
   SESSION_IDLE: 'PT2H',
   SWEEP_INTERVAL: 'PT15M',
   AUTH_JWT_MAX_AGE: 'P1D',
+  DECISIONS_WITHIN: 'P6W',
 } as const;
 
 /** Where a development run keeps the JWT secret it generated, so `npm run token` can sign with it. */
@@ -196,6 +199,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     reminderLead: durations.REMINDER_LEAD,
     ragAmberAfter: durations.RAG_AMBER_AFTER,
     ragRedAfter: durations.RAG_RED_AFTER,
+    decisionsWithin: durations.DECISIONS_WITHIN,
     corsOrigins: list(env.CORS_ORIGINS),
     zonesFile: nonEmpty(env.ZONES_FILE),
     queuePrefix,

@@ -77,6 +77,20 @@ describe('360Giving grants', () => {
     expect(recipientIdentifier('opcc-llr', 'St Mary\'s/Group')).toBe('360G-opcc-llr-org-St_Mary_s_Group');
   });
 
+  it('names a registered organisation by its charity number, else its company number, else our own id', () => {
+    const registered = (charityNumber: string | null, companyNumber: string | null) => ({
+      ...lookups,
+      organisation: (id: string) => (id === 'org-a' ? { name: 'Bell Foundry Gardeners', charityNumber, companyNumber } : undefined),
+    });
+    expect(toGrant(award(), publisher, registered('1234567', '01234567')).recipientOrganization).toEqual([
+      { id: 'GB-CHC-1234567', name: 'Bell Foundry Gardeners', charityNumber: '1234567', companyNumber: '01234567' },
+    ]);
+    expect(toGrant(award(), publisher, registered(null, 'SC123456')).recipientOrganization).toEqual([{ id: 'GB-COH-SC123456', name: 'Bell Foundry Gardeners', companyNumber: 'SC123456' }]);
+    expect(toGrant(award(), publisher, registered(null, null)).recipientOrganization).toEqual([{ id: '360G-opcc-llr-org-org-a', name: 'Bell Foundry Gardeners' }]);
+    // An id from before registration existed (a token's, the demo's) keeps its old form.
+    expect(toGrant(award({ org: 'org-legacy' }), publisher, registered('1234567', null)).recipientOrganization).toEqual([{ id: '360G-opcc-llr-org-org-legacy', name: 'org-legacy' }]);
+  });
+
   it('takes the UK day of an award, not the UTC one', () => {
     expect(ukDay('2025-01-15T23:30:00Z')).toBe('2025-01-15');
     expect(ukDay('2025-07-15T23:30:00Z')).toBe('2025-07-16');

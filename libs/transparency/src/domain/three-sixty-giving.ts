@@ -42,14 +42,25 @@ export interface Publisher {
   publicUrl: string;
 }
 
+/** A registered organisation as the open data names it: by its charity or company number when it has one. */
+export interface RegisteredRecipient {
+  name: string;
+  charityNumber: string | null;
+  companyNumber: string | null;
+}
+
 export interface PublishingLookups {
   round(roundId: string): { name: string } | undefined;
   zone(zoneId: string): { name: string; area: string } | undefined;
+  /** Organisations registered through sign-in; older ids (from tokens, the demo) have none. */
+  organisation?(orgId: string): RegisteredRecipient | undefined;
 }
 
 export interface Organisation {
   id: string;
   name: string;
+  charityNumber?: string;
+  companyNumber?: string;
 }
 
 export interface Grant360 {
@@ -100,11 +111,30 @@ export function grantIdentifier(prefix: string, applicationId: string): string {
 }
 
 /**
- * Our organisations are known only by the id in the applicant's token, not a charity or company
- * number, so they take the standard's form for organisations without one.
+ * An organisation without a charity or company number (most small community groups) takes the
+ * standard's form for organisations without one, from our own id for it.
  */
 export function recipientIdentifier(prefix: string, org: string): string {
   return `360G-${prefix}-org-${identifierPart(org)}`;
+}
+
+/**
+ * The recipient as 360Giving prefers it: a registered charity by its Charity Commission number
+ * (GB-CHC-), else a company by its Companies House number (GB-COH-), else our own identifier.
+ */
+export function recipientOf(prefix: string, orgId: string, registered: RegisteredRecipient | undefined): Organisation {
+  if (!registered) return { id: recipientIdentifier(prefix, orgId), name: orgId };
+  const id = registered.charityNumber
+    ? `GB-CHC-${registered.charityNumber}`
+    : registered.companyNumber
+      ? `GB-COH-${registered.companyNumber}`
+      : recipientIdentifier(prefix, orgId);
+  return {
+    id,
+    name: registered.name,
+    ...(registered.charityNumber ? { charityNumber: registered.charityNumber } : {}),
+    ...(registered.companyNumber ? { companyNumber: registered.companyNumber } : {}),
+  };
 }
 
 /** The time of an award is never significant (the standard says so): its UK calendar day is. */
@@ -131,7 +161,7 @@ export function toGrant(app: PublishableApplication, publisher: Publisher, looku
     amountAwarded: pounds(app.awardedPence),
     awardDate: ukDay(decidedAt),
     plannedDates: [{ startDate: app.projectStart, endDate: app.projectEnd }],
-    recipientOrganization: [{ id: recipientIdentifier(publisher.prefix, app.org), name: app.org }],
+    recipientOrganization: [recipientOf(publisher.prefix, app.org, lookups.organisation?.(app.org))],
     fundingOrganization: [{ id: publisher.funder.id, name: publisher.funder.name }],
     beneficiaryLocation: [
       zone ? { name: zone.name, description: zone.area, countryCode: 'GB' } : { name: app.zone, countryCode: 'GB' },

@@ -11,6 +11,7 @@ export const EVENT_NAMES: Record<ApplicationEventType, string> = {
   ApplicationScored: 'Scored by a panel member',
   ApplicationAwarded: 'Grant awarded',
   ApplicationDeclined: 'Not funded',
+  OfferAccepted: 'Offer and conditions accepted',
   MonitoringScheduled: 'Monitoring scheduled',
   FirstCheckInFiled: 'First-month check-in filed',
   MonitoringReturnFiled: 'Monitoring return filed',

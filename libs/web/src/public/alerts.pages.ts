@@ -1,11 +1,11 @@
 import { Body, Controller, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { Throttle, ThrottlerGuard } from '@nestjs/throttler';
-import { isEmail } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CommandContext, Ctx, ReadModels } from '@pz/platform';
 import { ZonesCatalogue } from '@pz/rounds';
 import { ConfirmSubscriptionCommand, LinkPurpose, RequestSubscriptionCommand, SubscriptionLinks, UnsubscribeCommand } from '@pz/subscriptions';
+import { emailProblem } from '../account/email-field';
 import { FormFields, listOf, textOf } from '../shell/form';
 import { PageGet, PagePost } from '../shell/page-route';
 import { FieldError, PageRenderer } from '../shell/page-renderer';
@@ -41,10 +41,8 @@ export class AlertsPages {
     const email = textOf(body, 'email');
     const zones = listOf(body, 'zones');
     const errors: FieldError[] = [];
-    if (email === '') errors.push({ field: 'email', text: 'Enter your email address' });
-    else if (email.length > 254 || /[\r\n]/.test(email) || !isEmail(email)) {
-      errors.push({ field: 'email', text: 'Enter an email address in the correct format, like name@example.com' });
-    }
+    const emailError = emailProblem(email);
+    if (emailError) errors.push({ field: 'email', text: emailError });
     const known = new Set(this.zones.ids());
     if (zones.some((z) => !known.has(z))) errors.push({ field: 'zones', text: 'Select People Zones from the list' });
     if (errors.length > 0) return this.showForm(request, reply, { email, zones }, errors, 400);

@@ -20,6 +20,8 @@ function personal(user: AuthUser | null): NavigationItem[] {
   const items: NavigationItem[] = [];
   const staffish = user.roles.some((r) => r === 'staff' || r === 'panel' || r === 'auditor');
   if (user.roles.includes('applicant') || !staffish) items.push({ href: '/my', text: 'Your applications' });
+  if (user.roles.includes('panel')) items.push({ href: '/panel', text: 'Your panel' });
+  if (user.roles.includes('staff')) items.push({ href: '/staff', text: 'Rounds' });
   if (user.roles.includes('staff')) items.push({ href: '/staff/people', text: 'People' });
   if (user.roles.includes('staff')) items.push({ href: '/staff/grants', text: 'Grants' });
   if (user.roles.includes('staff')) items.push({ href: '/staff/operations', text: 'Failed jobs' });
@@ -30,5 +32,9 @@ function personal(user: AuthUser | null): NavigationItem[] {
 
 export function navigationFor(url: string, user: AuthUser | null = null): NavigationItem[] {
   const path = url.split('?')[0];
-  return [...PUBLIC, ...personal(user)].map((item) => ({ ...item, active: path === item.href || path.startsWith(`${item.href}/`) }));
+  const items = [...PUBLIC, ...personal(user)];
+  const within = (item: NavigationItem) => path === item.href || path.startsWith(`${item.href}/`);
+  // One section is current: /staff/people is People, not also Rounds (/staff).
+  const current = items.filter(within).sort((a, b) => b.href.length - a.href.length)[0];
+  return items.map((item) => ({ ...item, active: item === current }));
 }

@@ -1,11 +1,15 @@
 import { createParamDecorator, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { APP_CONFIG, AppConfig, AuthenticatedRequest, AuthUser, UserRole } from '@pz/platform';
-import { FormFields as SavedFields, SavedForms, SessionRecord, Sessions } from '@pz/identity';
+import { FormFields as SavedFields, safeNext, SavedForms, SessionRecord, Sessions } from '@pz/identity';
 import { accessOf } from './page-route';
 
 /** The session cookie: a random id; the store keeps only its hash. */
 export const SESSION_COOKIE = 'pz_session';
+/** Names the form kept for this browser while its person signs in again. */
+const SAVED_FORM_COOKIE = 'pz_saved';
+/** The most typed text kept for after sign-in (a long application section is a few thousand characters). */
+const MAX_SAVED_FORM = 32_000;
 
 /** A signed-in person on a page: their session and who they are now. */
 export interface Visitor {
@@ -42,7 +46,7 @@ export class Visitors {
     this.secureCookies = config.nodeEnv !== 'development' && config.nodeEnv !== 'test';
   }
 
-  async admit(request: FastifyRequest): Promise<Admission> {
+  async admit(request: FastifyRequest, reply: FastifyReply): Promise<Admission> {
     const sessionId = request.cookies?.[SESSION_COOKIE];
     const live = await this.sessions.resolve(sessionId);
     const visitor = live && sessionId ? { sessionId, ...live } : null;
@@ -55,7 +59,7 @@ export class Visitors {
       authenticated.actingRole = (Array.isArray(access) ? access.find((r: UserRole) => visitor.user.roles.includes(r)) : undefined) ?? visitor.user.roles[0] ?? 'applicant';
     }
     if (access === 'anyone') return { admitted: true };
-    if (!visitor) return { admitted: false, signIn: await this.signInFirst(request) };
+    if (!visitor) return { admitted: false, signIn: await this.signInFirst(request, reply, sessionId !== undefined) };
     if (access === 'signed-in' || access.some((r) => visitor.user.roles.includes(r))) return { admitted: true };
     return { admitted: false, forbidden: true };
   }
@@ -82,28 +86,52 @@ export class Visitors {
   }
 
   /**
-   * The form this person had filled in when they were sent to sign in, once, for this page only:
-   * the page's GET carries `?restore=` back from the sign-in.
+   * The form this person had filled in when they were sent to sign in, once, for this page only,
+   * and only in the browser that typed it (its `pz_saved` cookie): a `?restore=` link sent to
+   * someone else fills nothing in for them.
    */
   async restoredForm(request: FastifyRequest): Promise<SavedFields | undefined> {
     const id = (request.query as Record<string, unknown> | undefined)?.restore;
-    if (typeof id !== 'string' || id.length > 100) return undefined;
+    if (typeof id !== 'string' || id.length > 100 || request.cookies?.[SAVED_FORM_COOKIE] !== id) return undefined;
     return this.savedForms.take(id, pathOf(request.url), request.visitor?.user.sub ?? null);
   }
 
-  /** Where to go after signing in: back here; for a form's POST, back to its page with what was typed. */
-  private async signInFirst(request: FastifyRequest): Promise<string> {
+  /**
+   * Where to go after signing in: back here. A form posted by someone whose session had just run
+   * out is kept (encrypted, an hour, once, bound to this browser by a cookie) for the page it was
+   * typed on (the Referer, when it is this service's own page; else the form's own address).
+   */
+  private async signInFirst(request: FastifyRequest, reply: FastifyReply, hadSession: boolean): Promise<string> {
     let next = request.url;
-    if (request.method === 'POST' && request.body && typeof request.body === 'object') {
+    if (request.method === 'POST') {
+      next = formPageOf(request) ?? pathOf(request.url);
       const fields: SavedFields = {};
-      for (const [name, value] of Object.entries(request.body as Record<string, unknown>)) {
+      for (const [name, value] of Object.entries((request.body ?? {}) as Record<string, unknown>)) {
         if (name === '_csrf') continue;
         if (typeof value === 'string' || (Array.isArray(value) && value.every((v) => typeof v === 'string'))) fields[name] = value as string | string[];
       }
-      const path = pathOf(request.url);
-      next = `${path}?restore=${await this.savedForms.save(null, path, fields)}`;
+      // Only for someone who was signed in (nobody else reached the form), and never a large one: no free storage for strangers.
+      if (hadSession && JSON.stringify(fields).length <= MAX_SAVED_FORM) {
+        const id = await this.savedForms.save(null, pathOf(next), fields);
+        reply.setCookie(SAVED_FORM_COOKIE, id, { path: '/', httpOnly: true, sameSite: 'lax', secure: this.secureCookies, maxAge: 60 * 60 });
+        next = `${next}${next.includes('?') ? '&' : '?'}restore=${id}`;
+      }
     }
     return `/sign-in?next=${encodeURIComponent(next)}`;
+  }
+}
+
+/** The page a form was posted from, when the browser says and it is one of this service's own. */
+function formPageOf(request: FastifyRequest): string | null {
+  const referer = request.headers.referer;
+  if (typeof referer !== 'string' || referer.length > 1000) return null;
+  try {
+    const from = new URL(referer);
+    if (from.host !== request.headers.host) return null;
+    from.searchParams.delete('restore');
+    return safeNext(`${from.pathname}${from.search}`);
+  } catch {
+    return null;
   }
 }
 

@@ -91,7 +91,7 @@ export class WebShellSetup implements WebShell {
 
   /** Who is on the page and whether they may be (see Visitors): sign in first, or a 403 page for another role's area. */
   private async admit(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const admission = await this.visitors.admit(request);
+    const admission = await this.visitors.admit(request, reply);
     if (admission.admitted) return;
     if ('signIn' in admission) return this.pages.redirect(reply, admission.signIn);
     return this.sendErrorPage(request, reply, 403, ['This part of the service is not open to your account. If you think it should be, ask the grants team.']);

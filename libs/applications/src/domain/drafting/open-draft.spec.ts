@@ -1,5 +1,6 @@
 import { Conflict } from '@pz/platform/domain';
 import { applicationDecider } from '../application';
+import { EMPTY_DETAILS } from './details';
 import { aDraft, APP, BEFORE_OPEN, CLOSES_AT, CONTACT, details, given, openDraft, opened, ORG, round } from '../testing/application-fixtures';
 
 describe('application decider: OpenDraft', () => {
@@ -82,5 +83,11 @@ describe('application decider: OpenDraft', () => {
   it('evolves to a draft owned by the organisation', () => {
     const { state } = given(opened());
     expect(state).toMatchObject({ applicationId: APP, roundId: 'round-1', org: ORG, status: 'draft', details: details() });
+  });
+
+  it('opens a draft with only its title: the rest is checked as it is answered', () => {
+    const events = applicationDecider.decide(openDraft({ details: { ...EMPTY_DETAILS, title: 'Bell Foundry Bees' } }), applicationDecider.initialState());
+    expect(events).toHaveLength(1);
+    given().when(openDraft({ details: { ...EMPTY_DETAILS, title: 'Bees', zone: 'elsewhere' } })).thenInvalid('zone:');
   });
 });

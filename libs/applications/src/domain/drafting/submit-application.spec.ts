@@ -1,10 +1,12 @@
 import { Conflict } from '@pz/platform/domain';
 import { applicationDecider } from '../application';
+import { EMPTY_DETAILS } from './details';
 import {
   aDraft,
   APP,
   aSubmitted,
   CLOSES_AT,
+  details,
   edited,
   given,
   JUST_BEFORE_CLOSE,
@@ -18,6 +20,18 @@ import {
 } from '../testing/application-fixtures';
 
 describe('application decider: SubmitApplication', () => {
+  it('names every missing answer of a draft opened with only its title', () => {
+    given(opened({ ...EMPTY_DETAILS, title: 'Bell Foundry Bees' }))
+      .when(submit())
+      .thenInvalid('summary:', 'zone:', 'theme:', 'requestedPence:', 'projectStart:', 'projectEnd:', 'sustainability:');
+  });
+
+  it('sends a draft completed section by section', () => {
+    given(opened({ ...EMPTY_DETAILS, title: 'Bell Foundry Bees' }), edited({ ...details(), title: 'Bell Foundry Bees' }))
+      .when(submit())
+      .then([{ type: 'ApplicationSubmitted', data: { applicationId: APP, roundId: 'round-1', submittedAt: WHILE_OPEN } }]);
+  });
+
   it('submits a complete draft while the round is open', () => {
     given(...aDraft())
       .when(submit())

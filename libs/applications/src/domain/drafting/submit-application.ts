@@ -3,7 +3,7 @@ import { roundStatusAt } from '@pz/rounds/domain';
 import type { ApplicationEvent } from '../events';
 import type { RoundFacts } from '../round-facts';
 import type { ExistingApplication } from '../state';
-import { checkDetails } from './details';
+import { checkComplete, checkDetails } from './details';
 
 /** An applicant sends their organisation's draft for assessment, while the round is open. */
 export interface SubmitApplication {
@@ -26,7 +26,9 @@ export function submitApplication(c: SubmitApplication, application: ExistingApp
     );
   }
   const d = application.details;
-  const problems = new Problems()
+  const problems = new Problems();
+  checkComplete(problems, d);
+  problems
     .check(d.sustainability.trim().length > 0, 'sustainability: every application must say how the project will last beyond the grant')
     .check(
       c.round.maxAwardPence === null || d.requestedPence <= c.round.maxAwardPence,
