@@ -146,6 +146,8 @@ async function main(): Promise<void> {
   await suite('pages', async () => {
     const r = await runSuite('pages', mode);
     row({ name: 'pages.funding', ours: n(r.fundingPerSecond), baseline: n(r.roundsPerSecond), unit: 'req/s', target: 'ratio >= 0.2', check: (x) => x.ratio! >= 0.2, note: `GET /funding (HTML, brotli) vs GET /rounds (JSON), ${r.rounds} rounds, ${r.connections} connections; one render alone takes ${Math.round(n(r.microsecondsPerRender))} µs` });
+    row({ name: 'pages.ragBoard', ours: n(r.ragBoardPerSecond), baseline: n(r.ragJsonPerSecond), unit: 'req/s', target: 'ratio >= 0.2', check: (x) => x.ratio! >= 0.2, note: `GET /staff/grants (a page of 50 of ${r.grants} live grants, with its chart; HTML, brotli, staff session) vs GET /monitoring/rag (JSON)` });
+    row({ name: 'pages.awards', ours: n(r.awardsPerSecond), baseline: n(r.awardsJsonPerSecond), unit: 'req/s', target: 'ratio >= 0.2', check: (x) => x.ratio! >= 0.2, note: `GET /awards (figures, 6 charts, a page of 50 of ${r.grants} awards; HTML, brotli) vs GET /open-data/360giving.json` });
     row({ name: 'pages.my', ours: n(r.myPerSecond), baseline: n(r.myJsonPerSecond), unit: 'req/s', target: 'ratio >= 0.2', check: (x) => x.ratio! >= 0.2, note: `GET /my signed in (HTML, brotli) vs GET /applications (JSON), a group with ${r.applications} applications` });
     row({ name: 'pages.application', ours: n(r.applicationPerSecond), baseline: n(r.applicationJsonPerSecond), unit: 'req/s', target: 'ratio >= 0.2', check: (x) => x.ratio! >= 0.2, note: 'GET /my/applications/:id vs GET /applications/:id (a sent application)' });
     row({ name: 'pages.renderTime', ours: n(r.microsecondsPerRender), baseline: null, unit: 'µs/render', target: 'context: /funding, one connection' });

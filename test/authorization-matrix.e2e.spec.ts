@@ -290,6 +290,15 @@ const ROUTES: Record<string, RouteSpec> = {
     expect: staffOnly(200),
   },
   'GET /monitoring/rag': { target: () => ({ path: '/monitoring/rag' }), expect: staffOnly(200) },
+  // A live grant has no case study yet: whoever may act is answered 409, everyone else as usual.
+  'POST /applications/{id}/case-study/approve': {
+    target: (c) => ({ path: `/applications/${fx.perCaller[c].grantForRag}/case-study/approve` }),
+    expect: staffOnly(409),
+  },
+  'POST /applications/{id}/case-study/withdraw-consent': {
+    target: (c) => ({ path: `/applications/${fx.perCaller[c].grantForRag}/case-study/withdraw-consent` }),
+    expect: ownOrgApplicant(409),
+  },
 
   // --- reports: staff and auditors ---
   'GET /reports/summary': {

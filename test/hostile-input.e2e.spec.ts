@@ -146,6 +146,9 @@ interface Fixtures {
   grantForReturn: string;
   grantForCaseStudy: string;
   grantForRag: string;
+  /** Closed grants whose case studies were filed with consent. */
+  caseStudyToApprove: string;
+  caseStudyToWithdraw: string;
   confirmToken: string;
   unsubscribeToken: string;
   personToErase: string;
@@ -319,8 +322,24 @@ const ROUTES: WriteRoute[] = [
     route: 'POST /applications/{id}/rag',
     path: () => `/applications/${fx.grantForRag}/rag`,
     token: () => tokens.staff,
-    valid: () => ({ rating: 'amber', reason: 'Steering group raised a concern' }),
-    fields: { rating: oneOf(['red', 'amber', 'green']), reason: text() },
+    valid: () => ({ rating: 'amber', reason: 'Steering group raised a concern', message: 'Please call us about the venue.' }),
+    fields: { rating: oneOf(['red', 'amber', 'green']), reason: text(), message: optional(text()) },
+    okStatus: 200,
+  },
+  {
+    method: 'post',
+    route: 'POST /applications/{id}/case-study/approve',
+    path: () => `/applications/${fx.caseStudyToApprove}/case-study/approve`,
+    token: () => tokens.staff,
+    fields: {},
+    okStatus: 200,
+  },
+  {
+    method: 'post',
+    route: 'POST /applications/{id}/case-study/withdraw-consent',
+    path: () => `/applications/${fx.caseStudyToWithdraw}/case-study/withdraw-consent`,
+    token: () => tokens.applicant,
+    fields: {},
     okStatus: 200,
   },
   {
@@ -697,7 +716,7 @@ describe('Hostile input: every write body is refused with 400/413/415, never a 5
     const closedToAward = await openAndSubmit(t, closing.id, ORG);
     const closedToDecline = await openAndSubmit(t, closing.id, ORG);
     const grants: string[] = [];
-    for (let i = 0; i < 4; i++) grants.push(await openAndSubmit(t, closing.id, ORG, { requestedPence: 10_000 }));
+    for (let i = 0; i < 6; i++) grants.push(await openAndSubmit(t, closing.id, ORG, { requestedPence: 10_000 }));
 
     const open = await scheduleRound(t, { panel: [PANEL] });
     const future = { opensInMs: 60 * DAY, closesInMs: 90 * DAY };
@@ -721,6 +740,8 @@ describe('Hostile input: every write body is refused with 400/413/415, never a 5
       grantForReturn: grants[1],
       grantForCaseStudy: grants[2],
       grantForRag: grants[3],
+      caseStudyToApprove: grants[4],
+      caseStudyToWithdraw: grants[5],
       confirmToken: waiting.confirmToken,
       unsubscribeToken: subscribed.unsubscribeToken,
       personToErase: person.body.personId,
@@ -728,6 +749,13 @@ describe('Hostile input: every write body is refused with 400/413/415, never a 5
     await waitUntilPast(closing.closesAt);
     for (const id of grants) {
       await request(t.http).post(`/applications/${id}/award`).set(bearer(tokens.staff)).send({ amountPence: 10_000 }).expect(200);
+    }
+    for (const id of [fx.caseStudyToApprove, fx.caseStudyToWithdraw]) {
+      await request(t.http)
+        .post(`/applications/${id}/case-study`)
+        .set(bearer(tokens.applicant))
+        .send({ title: 'Growing together', summary: 'A garden.', outcomes: 'Forty households.', beneficiaries: 40, lessons: 'Start early.', sustainability: 'Plant sales.', consentToPublish: true })
+        .expect(201);
     }
     // The confirmation emails are recorded as events: let them land before the log is watched.
     await backgroundWorkDone(t);

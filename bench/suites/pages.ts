@@ -14,6 +14,11 @@
  *             staff page by email), with their names, the mean and the spread, against
  *             GET /rounds/:id/ranking (JSON, every row) for the same round
  *
+ *   ragBoard  GET /staff/grants signed in as staff (issue 18): a page of 50 of GRANTS live grants
+ *             (500; 100 in quick mode), worst first, with its chart, against GET /monitoring/rag
+ *   awards    GET /awards (issue 18): every award's figures and charts and a page of 50 awards,
+ *             against GET /open-data/360giving.json
+ *
  * Runs in turn: rounds, funding, rounds, funding (and the same for each applicant pair); a ratio is
  * the page's mean to its JSON's. Then one connection alone renders /funding to give the time of
  * one render, and every page is weighed as a browser downloads it: its HTML plus the stylesheet,
@@ -28,6 +33,7 @@ import { flag, log, option, report } from '../lib/child';
 import { measureLoad } from '../lib/load';
 import { call, RunningServer, startServer } from '../lib/server';
 import { registerGroup, signedInCookie } from '../lib/session';
+import { seedGrants } from './pages-grants';
 import { applicationBody } from '../../test/support/application-body';
 
 const quick = flag('quick');
@@ -38,6 +44,7 @@ const APPLICATIONS = option('applications', 50);
 const RANKED = option('ranked', 200);
 const MEMBERS = 7;
 const OFFICER = 'bench.officer@example.org';
+const GRANTS = option('grants', quick ? 100 : 500);
 const BROWSER = { accept: 'text/html,application/xhtml+xml', 'accept-encoding': 'br, gzip' };
 
 async function seed(server: RunningServer): Promise<string[]> {
@@ -220,6 +227,26 @@ async function main(): Promise<void> {
     for (const path of ['/my', `/my/applications/${applicant.sent}`, `/my/applications/${applicant.draft}`, `/my/applications/${applicant.draft}/answers/about`, '/account']) weights.push(await weigh(server, path, applicant.cookie));
     weights.sort((a, b) => b.bytes - a.bytes);
     log(`heaviest page: ${weights[0].path}, ${weights[0].bytes} bytes with its assets (HTML ${weights[0].html})`);
+
+    // Issue 18: the RAG board and the public record against their JSON, on live grants of their own.
+    await seedGrants(server, GRANTS);
+    const grantRoutes = {
+      ragJson: () => ({ method: 'GET' as const, path: '/monitoring/rag', headers: staffBearer }),
+      ragBoard: () => ({ method: 'GET' as const, path: '/staff/grants', headers: { ...BROWSER, cookie: officer } }),
+      awardsJson: () => ({ method: 'GET' as const, path: '/open-data/360giving.json' }),
+      awards: () => ({ method: 'GET' as const, path: '/awards', headers: BROWSER }),
+    };
+    const board = await fetch(`${server.url}/staff/grants`, { headers: { ...BROWSER, cookie: officer } });
+    const boardHtml = await board.text();
+    if (board.status !== 200 || !boardHtml.includes(`${GRANTS} live grants`)) throw new Error(`/staff/grants answered ${board.status} without ${GRANTS} live grants`);
+    for (const route of Object.values(grantRoutes)) await measureLoad(server.url, 1, CONNECTIONS, route);
+    const grantRuns: Record<keyof typeof grantRoutes, number[]> = { ragJson: [], ragBoard: [], awardsJson: [], awards: [] };
+    for (const name of ['ragJson', 'ragBoard', 'ragJson', 'ragBoard', 'awardsJson', 'awards', 'awardsJson', 'awards'] as const) {
+      const r = await measureLoad(server.url, SECONDS, CONNECTIONS, grantRoutes[name]);
+      if (r.non2xx > 0 || r.errors > 0) throw new Error(`${name}: ${r.non2xx} non-2xx, ${r.errors} errors`);
+      grantRuns[name].push(r.requestsPerSecond);
+      log(`${name}: ${Math.round(r.requestsPerSecond)} req/s, p99 ${r.p99} ms`);
+    }
     report({
       rounds: ROUNDS,
       applications: APPLICATIONS,
@@ -239,6 +266,11 @@ async function main(): Promise<void> {
       heaviestPage: weights[0].path.replace(/[0-9a-f-]{36}/g, ':id'),
       heaviestPageBytes: weights[0].bytes,
       heaviestHtmlBytes: weights[0].html,
+      grants: GRANTS,
+      ragBoardPerSecond: mean(grantRuns.ragBoard),
+      ragJsonPerSecond: mean(grantRuns.ragJson),
+      awardsPerSecond: mean(grantRuns.awards),
+      awardsJsonPerSecond: mean(grantRuns.awardsJson),
     });
   } finally {
     await server.stop();

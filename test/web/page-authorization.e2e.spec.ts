@@ -58,6 +58,7 @@ const PAGES: Record<string, PageSpec> = {
   'POST /alerts': { path: () => '/alerts', form: () => ({}), expect: all(400) },
   'POST /alerts/confirm': { path: () => '/alerts/confirm', form: () => ({}), expect: all(404) },
   'POST /alerts/unsubscribe': { path: () => '/alerts/unsubscribe', form: () => ({}), expect: all(404) },
+  'GET /awards': { path: () => '/awards', expect: all(200) },
 
   // Signing in and out. Someone already signed in is sent on from the sign-in form.
   'GET /sign-in': { path: () => '/sign-in', expect: { ...all(200), ...Object.fromEntries(SESSIONS.map((v) => [v, 303])) } as Record<Visitor, number> },
@@ -138,6 +139,25 @@ const PAGES: Record<string, PageSpec> = {
   'GET /staff/applications/:id': { path: () => `/staff/applications/${fx.application}`, expect: only(['staff'], 200) },
   'POST /staff/applications/:id/award': { path: () => `/staff/applications/${fx.application}/award`, form: () => ({}), expect: only(['staff'], 400) },
   'POST /staff/applications/:id/decline': { path: () => `/staff/applications/${fx.application}/decline`, form: () => ({}), expect: only(['staff'], 400) },
+
+  // The RAG board. A sent application is not a grant: to staff, no such grant.
+  'GET /staff/grants': { path: () => '/staff/grants', expect: only(['staff'], 200) },
+  'GET /staff/grants/:id': { path: () => `/staff/grants/${fx.application}`, expect: only(['staff'], 404) },
+  'POST /staff/grants/:id/rating': { path: () => `/staff/grants/${fx.application}/rating`, form: () => ({}), expect: only(['staff'], 404) },
+  // Failed emails and jobs: a job that never failed cannot be retried.
+  'GET /staff/operations': { path: () => '/staff/operations', expect: only(['staff'], 200) },
+  'POST /staff/operations/jobs/:id/retry': { path: () => '/staff/operations/jobs/no-such-job/retry', form: () => ({}), expect: only(['staff'], 404) },
+  'POST /staff/grants/:id/case-study/approve': { path: () => `/staff/grants/${fx.application}/case-study/approve`, form: () => ({}), expect: only(['staff'], 404) },
+
+  // Auditors. Checking the chain and replaying read only: they answer their result page.
+  'GET /auditor': { path: () => '/auditor', expect: only(['auditor'], 200) },
+  'GET /auditor/applications/:id': { path: () => `/auditor/applications/${fx.application}`, expect: only(['auditor'], 200) },
+  'GET /auditor/applications/:id/state': { path: () => `/auditor/applications/${fx.application}/state?at=${encodeURIComponent(new Date().toISOString())}`, expect: only(['auditor'], 200) },
+  'GET /auditor/applications/:id/scoring': { path: () => `/auditor/applications/${fx.application}/scoring`, expect: only(['auditor'], 200) },
+  'GET /auditor/chain': { path: () => '/auditor/chain', expect: only(['auditor'], 200) },
+  'POST /auditor/chain': { path: () => '/auditor/chain', form: () => ({}), expect: only(['auditor'], 200) },
+  'GET /auditor/replay': { path: () => '/auditor/replay', expect: only(['auditor'], 200) },
+  'POST /auditor/replay': { path: () => '/auditor/replay', form: () => ({}), expect: only(['auditor'], 200) },
 
   // Development only, loopback only (this app runs with NODE_ENV=test, no SMTP_URL, on loopback).
   'GET /dev/mail': { path: () => '/dev/mail', expect: all(200) },

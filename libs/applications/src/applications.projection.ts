@@ -50,11 +50,14 @@ export interface ApplicationDoc extends ApplicationDetails {
   filed: Record<string, string>;
   checkIn: { summary: string; supportNeeded: string; filedAt: string } | null;
   returns: MonitoringReturn[];
-  caseStudy: (CaseStudy & { filedAt: string }) | null;
+  /** With who filed it (their personal data erased, it comes down), and its publication: approved, consent withdrawn. */
+  caseStudy: (CaseStudy & { filedAt: string; filedBy: string; approvedAt: string | null; consentWithdrawnAt: string | null }) | null;
   rag: RagRating | null;
   ragReason: string | null;
   ragBy: 'system' | 'staff' | null;
   ragAt: string | null;
+  /** Staff's message to the grantee with the rating in force, if they wrote one. */
+  ragMessage: string | null;
   closedAt: string | null;
   /** Who of the grantee accepted the offer, and when (null: not yet). */
   acceptedBy: string | null;
@@ -82,6 +85,8 @@ const TIMELINE_NAMES: Record<ApplicationEvent['type'], string> = {
   FirstCheckInFiled: 'check-in',
   MonitoringReturnFiled: 'monitoring-return',
   CaseStudyFiled: 'closed',
+  CaseStudyApproved: 'case-study-approved',
+  CaseStudyConsentWithdrawn: 'case-study-consent-withdrawn',
   GrantRagRated: 'rag-rated',
   ProjectDatesChanged: 'dates-changed',
   OfferAccepted: 'offer-accepted',
@@ -89,8 +94,8 @@ const TIMELINE_NAMES: Record<ApplicationEvent['type'], string> = {
 
 export const applicationsProjection: Projection = {
   name: 'applications',
-  // 3: sharedRevision. 4: the offer's acceptance.
-  version: 4,
+  // 3: sharedRevision. 4: the offer's acceptance. 5: ragMessage; the case study's author and publication.
+  version: 5,
   collections: [APPLICATIONS],
   async apply(recorded: RecordedEvent, docs: DocumentStore) {
     if (!(recorded.type in TIMELINE_NAMES)) return;
@@ -133,6 +138,7 @@ export const applicationsProjection: Projection = {
         ragReason: null,
         ragBy: null,
         ragAt: null,
+        ragMessage: null,
         closedAt: null,
         acceptedBy: null,
         acceptedAt: null,
@@ -140,12 +146,12 @@ export const applicationsProjection: Projection = {
       return;
     }
 
-    await docs.update<ApplicationDoc>(APPLICATIONS, id, (doc) => changed(doc, event, recorded.revision, at));
+    await docs.update<ApplicationDoc>(APPLICATIONS, id, (doc) => changed(doc, event, recorded.revision, at, recorded.metadata.actor.sub));
   },
 };
 
 /** An existing application's document after one more of its events (not ApplicationDraftOpened). */
-function changed(doc: ApplicationDoc, event: ApplicationEvent, revision: number, at: string): ApplicationDoc {
+function changed(doc: ApplicationDoc, event: ApplicationEvent, revision: number, at: string, actor: string): ApplicationDoc {
   const next: ApplicationDoc = {
     ...doc,
     revision,
@@ -195,6 +201,7 @@ function changed(doc: ApplicationDoc, event: ApplicationEvent, revision: number,
       next.ragReason = 'Awarded: monitoring starts';
       next.ragBy = 'system';
       next.ragAt = event.data.awardedAt;
+      next.ragMessage = null;
       break;
     case 'MonitoringScheduled':
       next.schedule = event.data.items;
@@ -211,9 +218,15 @@ function changed(doc: ApplicationDoc, event: ApplicationEvent, revision: number,
     }
     case 'CaseStudyFiled':
       next.filed = { ...doc.filed, [event.data.itemKey]: event.data.filedAt };
-      next.caseStudy = { ...event.data.caseStudy, filedAt: event.data.filedAt };
+      next.caseStudy = { ...event.data.caseStudy, filedAt: event.data.filedAt, filedBy: actor, approvedAt: null, consentWithdrawnAt: null };
       next.status = 'closed';
       next.closedAt = event.data.filedAt;
+      break;
+    case 'CaseStudyApproved':
+      if (doc.caseStudy) next.caseStudy = { ...doc.caseStudy, approvedAt: event.data.approvedAt };
+      break;
+    case 'CaseStudyConsentWithdrawn':
+      if (doc.caseStudy) next.caseStudy = { ...doc.caseStudy, consentToPublish: false, approvedAt: null, consentWithdrawnAt: event.data.withdrawnAt };
       break;
     case 'OfferAccepted':
       next.acceptedBy = event.data.acceptedBy;
@@ -224,6 +237,7 @@ function changed(doc: ApplicationDoc, event: ApplicationEvent, revision: number,
       next.ragReason = event.data.reason;
       next.ragBy = event.data.by;
       next.ragAt = event.data.ratedAt;
+      next.ragMessage = event.data.message ?? null;
       break;
     case 'ProjectDatesChanged':
       next.projectStart = event.data.projectStart;

@@ -8,6 +8,7 @@ import { DueItem, ITEM_LABELS, RagRating } from './domain';
 /** Timeline entries an applicant sees about their own bid: not the panel's internal steps. */
 const APPLICANT_TIMELINE = new Set([
   'opened', 'edited', 'submitted', 'withdrawn', 'awarded', 'declined', 'offer-accepted', 'check-in', 'monitoring-return', 'closed', 'rag-rated', 'dates-changed',
+  'case-study-approved', 'case-study-consent-withdrawn',
 ]);
 /** What a panel member sees of a bid's history: its assessment and decision, not its monitoring. */
 const PANEL_TIMELINE = new Set(['opened', 'edited', 'submitted', 'awarded', 'declined', 'closed']);
@@ -39,6 +40,8 @@ export interface ApplicationView {
   acceptedAt?: string | null;
   rag?: RagRating;
   ragReason?: string;
+  /** Staff's message about the rating, for the grantee (and staff and auditors). */
+  ragMessage?: string;
   nextDue?: NextDue;
   overdue?: NextDue[];
   schedule?: (DueItem & { filedAt: string | null })[];
@@ -158,6 +161,8 @@ export class ApplicationsQueries {
         view.rag = doc.rag;
         // A rating's reason is the policy's plain words, or a note staff wrote for themselves.
         if (insider || doc.ragBy === 'system') view.ragReason = doc.ragReason ?? undefined;
+        // Older documents (before version 4) have no such field.
+        if (doc.ragMessage) view.ragMessage = doc.ragMessage;
       }
       if (doc.status === 'awarded') {
         const { nextDue, overdue } = dueItems(doc, now);

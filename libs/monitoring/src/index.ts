@@ -1,1 +1,2 @@
 export * from './monitoring.module';
+export * from './rag-board';

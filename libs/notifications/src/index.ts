@@ -4,3 +4,4 @@ export * from './jobs/work-queue';
 export * from './jobs/work-runner';
 export * from './jobs/job-planner';
 export * from './mail';
+export * from './jobs/failed-work';

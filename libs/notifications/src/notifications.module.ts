@@ -6,6 +6,7 @@ import { RoundsModule } from '@pz/rounds';
 import { SubscriptionsModule } from '@pz/subscriptions';
 import { OperationsController } from './http/operations.controller';
 import { ErasureCleanup } from './jobs/erasure-cleanup';
+import { FailedWork } from './jobs/failed-work';
 import { JobHandlers } from './jobs/job-handlers';
 import { JobPlanner } from './jobs/job-planner';
 import { WorkQueue } from './jobs/work-queue';
@@ -15,7 +16,8 @@ import { NotificationsMailModule } from './mail/notifications-mail.module';
 /** The API side: staff can see and retry failed background work. */
 @Module({
   controllers: [OperationsController],
-  providers: [WorkQueue],
+  providers: [WorkQueue, FailedWork],
+  exports: [FailedWork],
 })
 export class OperationsModule {}
 

@@ -21,5 +21,6 @@ import { TransparencyService } from './transparency.service';
     },
     TransparencyService,
   ],
+  exports: [TransparencyService],
 })
 export class TransparencyModule {}

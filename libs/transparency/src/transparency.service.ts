@@ -1,11 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ApplicationsQueries } from '@pz/applications';
+import { ApplicationDoc, ApplicationsQueries } from '@pz/applications';
 import { IdentityQueries, OrganisationView } from '@pz/identity';
 import { APP_CONFIG, AppConfig } from '@pz/platform';
 import { RoundsQueries, RoundView, ZonesCatalogue } from '@pz/rounds';
 import { summarise, SummaryReport } from './domain/summary';
-import { Grant360, Package360, Publisher, publishedGrants, toCsv, toPackage } from './domain/three-sixty-giving';
+import { Grant360, grantIdentifier, Package360, Publisher, publishedGrants, toCsv, toPackage } from './domain/three-sixty-giving';
 import { TRANSPARENCY_CONFIG, TransparencyConfig } from './transparency.config';
+
+export interface PublishedAward {
+  grant: Grant360;
+  applicationId: string;
+  org: string;
+  zone: string;
+  theme: string;
+}
 
 /** Reads the read models and hands them to the pure publishing and reporting functions. */
 @Injectable()
@@ -23,9 +31,9 @@ export class TransparencyService {
     this.publisher = { prefix: config.prefix, funder: config.funder, publicUrl: app.publicUrl.replace(/\/+$/, '') };
   }
 
-  async grants(): Promise<Grant360[]> {
+  async grants(given?: ApplicationDoc[]): Promise<Grant360[]> {
     const rounds = await this.roundsById();
-    const applications = await this.applications.all();
+    const applications = given ?? (await this.applications.all());
     const organisations = new Map<string, OrganisationView>();
     for (const orgId of new Set(applications.map((a) => a.org))) {
       const org = await this.identity.organisation(orgId);
@@ -35,6 +43,19 @@ export class TransparencyService {
       round: (id) => rounds.get(id),
       zone: (id) => this.zones.zones.find((z) => z.id === id),
       organisation: (id) => organisations.get(id),
+    });
+  }
+
+  /**
+   * The published grants with what the public page groups them by beside the feed's own fields:
+   * the theme and zone id the round offered (public facts; the feed has no field for a theme).
+   */
+  async awards(): Promise<PublishedAward[]> {
+    const applications = await this.applications.all();
+    const byGrantId = new Map(applications.map((a) => [grantIdentifier(this.publisher.prefix, a.id), a]));
+    return (await this.grants(applications)).map((grant) => {
+      const application = byGrantId.get(grant.id)!;
+      return { grant, applicationId: application.id, org: application.org, zone: application.zone, theme: application.theme };
     });
   }
 

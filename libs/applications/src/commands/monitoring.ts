@@ -1,6 +1,6 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { CommandInput, UseCaseCommand } from '@pz/platform';
-import type { ChangeProjectDates, EvaluateRag, FileCaseStudy, FileCheckIn, FileMonitoringReturn, RateGrant } from '../domain';
+import type { ApproveCaseStudy, ChangeProjectDates, EvaluateRag, FileCaseStudy, FileCheckIn, FileMonitoringReturn, RateGrant, WithdrawCaseStudyConsent } from '../domain';
 import { ApplicationChanged, ApplicationStreams } from './application-streams';
 
 export class FileCheckInCommand extends UseCaseCommand<CommandInput<FileCheckIn, 'ragPolicy'>, ApplicationChanged> {}
@@ -74,4 +74,37 @@ export class EvaluateRagHandler implements ICommandHandler<EvaluateRagCommand, A
   }
 }
 
-export const MONITORING_HANDLERS = [FileCheckInHandler, FileMonitoringReturnHandler, FileCaseStudyHandler, RateGrantHandler, EvaluateRagHandler, ChangeProjectDatesHandler];
+/** Staff approve a consented case study for publication. */
+export class ApproveCaseStudyCommand extends UseCaseCommand<CommandInput<ApproveCaseStudy>, ApplicationChanged> {}
+
+@CommandHandler(ApproveCaseStudyCommand)
+export class ApproveCaseStudyHandler implements ICommandHandler<ApproveCaseStudyCommand, ApplicationChanged> {
+  constructor(private readonly streams: ApplicationStreams) {}
+
+  execute({ input, context }: ApproveCaseStudyCommand): Promise<ApplicationChanged> {
+    return this.streams.execute({ type: 'ApproveCaseStudy', ...input, now: context.now }, context);
+  }
+}
+
+/** The grantee withdraws consent to publish its case study. */
+export class WithdrawCaseStudyConsentCommand extends UseCaseCommand<CommandInput<WithdrawCaseStudyConsent>, ApplicationChanged> {}
+
+@CommandHandler(WithdrawCaseStudyConsentCommand)
+export class WithdrawCaseStudyConsentHandler implements ICommandHandler<WithdrawCaseStudyConsentCommand, ApplicationChanged> {
+  constructor(private readonly streams: ApplicationStreams) {}
+
+  execute({ input, context }: WithdrawCaseStudyConsentCommand): Promise<ApplicationChanged> {
+    return this.streams.execute({ type: 'WithdrawCaseStudyConsent', ...input, now: context.now }, context);
+  }
+}
+
+export const MONITORING_HANDLERS = [
+  FileCheckInHandler,
+  FileMonitoringReturnHandler,
+  FileCaseStudyHandler,
+  RateGrantHandler,
+  EvaluateRagHandler,
+  ChangeProjectDatesHandler,
+  ApproveCaseStudyHandler,
+  WithdrawCaseStudyConsentHandler,
+];

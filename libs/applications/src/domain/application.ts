@@ -15,6 +15,7 @@ import { FileCaseStudy, fileCaseStudy } from './monitoring/file-case-study';
 import { FileCheckIn, fileCheckIn } from './monitoring/file-check-in';
 import { FileMonitoringReturn, fileMonitoringReturn } from './monitoring/file-monitoring-return';
 import { RateGrant, rateGrant } from './monitoring/rate-grant';
+import { ApproveCaseStudy, approveCaseStudy, WithdrawCaseStudyConsent, withdrawCaseStudyConsent } from './monitoring/publish-case-study';
 import { ApplicationState, evolve, existing, initialState, ownedBy } from './state';
 
 /**
@@ -36,7 +37,9 @@ export type ApplicationCommand =
   | FileCaseStudy
   | RateGrant
   | ChangeProjectDates
-  | EvaluateRag;
+  | EvaluateRag
+  | ApproveCaseStudy
+  | WithdrawCaseStudyConsent;
 
 function decide(command: ApplicationCommand, state: ApplicationState): ApplicationEvent[] {
   switch (command.type) {
@@ -57,6 +60,8 @@ function decide(command: ApplicationCommand, state: ApplicationState): Applicati
       return fileMonitoringReturn(command, ownedBy(state, command));
     case 'FileCaseStudy':
       return fileCaseStudy(command, ownedBy(state, command));
+    case 'WithdrawCaseStudyConsent':
+      return withdrawCaseStudyConsent(command, ownedBy(state, command));
     // Panel members, staff and the worker.
     case 'DeclareConflict':
       return declareConflict(command, existing(state, command.applicationId));
@@ -72,6 +77,8 @@ function decide(command: ApplicationCommand, state: ApplicationState): Applicati
       return changeProjectDates(command, existing(state, command.applicationId));
     case 'EvaluateRag':
       return evaluateRag(command, existing(state, command.applicationId));
+    case 'ApproveCaseStudy':
+      return approveCaseStudy(command, existing(state, command.applicationId));
     default:
       return unreachable(command);
   }

@@ -71,6 +71,10 @@ export type ApplicationEvent =
       filedAt: string;
     }>
   | DomainEvent<'CaseStudyFiled', { applicationId: string; itemKey: string; caseStudy: CaseStudy; filedAt: string }>
+  /** Staff approved a case study its group consented to: it may be published. */
+  | DomainEvent<'CaseStudyApproved', { applicationId: string; approvedAt: string }>
+  /** The group withdrew its consent: the case study is no longer published, approved or not. */
+  | DomainEvent<'CaseStudyConsentWithdrawn', { applicationId: string; withdrawnAt: string }>
   | DomainEvent<'ProjectDatesChanged', {
       applicationId: string;
       projectStart: string;
@@ -91,6 +95,8 @@ export type ApplicationEvent =
       reason: string;
       by: 'system' | 'staff';
       ratedAt: string;
+      /** What staff chose to tell the grantee about the rating (the reason is staff's own note). */
+      message?: string;
     }>;
 
 export type ApplicationEventType = ApplicationEvent['type'];
@@ -111,6 +117,8 @@ export const APPLICATION_EVENT_TYPES = eventTypesOf<ApplicationEventType>({
   FirstCheckInFiled: true,
   MonitoringReturnFiled: true,
   CaseStudyFiled: true,
+  CaseStudyApproved: true,
+  CaseStudyConsentWithdrawn: true,
   GrantRagRated: true,
   ProjectDatesChanged: true,
   OfferAccepted: true,

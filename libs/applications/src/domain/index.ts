@@ -18,5 +18,6 @@ export * from './monitoring/file-check-in';
 export * from './monitoring/file-monitoring-return';
 export * from './monitoring/file-case-study';
 export * from './monitoring/rate-grant';
+export * from './monitoring/publish-case-study';
 export * from './monitoring/evaluate-rag';
 export * from './monitoring/change-project-dates';

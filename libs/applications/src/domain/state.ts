@@ -42,7 +42,8 @@ export type Withdrawn = Opened & { status: 'withdrawn' };
 /** Declined: the decision is final and nothing was awarded. */
 export type Declined = Assessed & { status: 'declined'; awardedPence: null };
 export type Awarded = Funded & { status: 'awarded' };
-export type Closed = Funded & { status: 'closed' };
+/** Closed by its case study: whether the group agreed to publication, and whether staff approved it. */
+export type Closed = Funded & { status: 'closed'; caseStudy: { consent: boolean; approved: boolean } };
 
 /** The stage an application is in, with what that stage knows. */
 export type ApplicationState = NoApplication | Draft | Submitted | Withdrawn | Declined | Awarded | Closed;
@@ -134,7 +135,13 @@ export function evolve(state: ApplicationState, event: ApplicationEvent): Applic
     case 'MonitoringReturnFiled':
       return isFunded(state) ? { ...state, filed: [...state.filed, event.data.itemKey], latestReturnOnTrack: event.data.onTrack } : state;
     case 'CaseStudyFiled':
-      return state.status === 'awarded' ? { ...state, status: 'closed', filed: [...state.filed, event.data.itemKey] } : state;
+      return state.status === 'awarded'
+        ? { ...state, status: 'closed', filed: [...state.filed, event.data.itemKey], caseStudy: { consent: event.data.caseStudy.consentToPublish, approved: false } }
+        : state;
+    case 'CaseStudyApproved':
+      return state.status === 'closed' ? { ...state, caseStudy: { ...state.caseStudy, approved: true } } : state;
+    case 'CaseStudyConsentWithdrawn':
+      return state.status === 'closed' ? { ...state, caseStudy: { consent: false, approved: false } } : state;
     case 'OfferAccepted':
       return isFunded(state) ? { ...state, acceptedAt: event.data.acceptedAt } : state;
     case 'GrantRagRated':

@@ -1,28 +1,13 @@
 import { Body, Controller, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApplicationsQueries, ApplicationView, dueItems, NextDue } from '@pz/applications';
-import { ApplicationChanged, ChangeProjectDatesCommand, FileCaseStudyCommand, FileCheckInCommand, FileMonitoringReturnCommand, RateGrantCommand } from '@pz/applications';
+import { ApplicationsQueries, ApplicationView } from '@pz/applications';
+import { ApplicationChanged, ApproveCaseStudyCommand, ChangeProjectDatesCommand, FileCaseStudyCommand, FileCheckInCommand, FileMonitoringReturnCommand, RateGrantCommand, WithdrawCaseStudyConsentCommand } from '@pz/applications';
 import { AuthUser, CommandContext, Ctx, CurrentUser, ReadModels, Roles, UseCaseCommand } from '@pz/platform';
+import { RagBoard, RagBoardEntry } from '../rag-board';
 import { CaseStudyDto, CheckInDto, MonitoringReturnDto, ProjectDatesDto, RateGrantDto } from './monitoring.dto';
 
-export interface RagBoardEntry {
-  applicationId: string;
-  title: string;
-  org: string;
-  roundId: string;
-  zone: string;
-  awardedPence: number | null;
-  rag: string | null;
-  ragReason: string | null;
-  ragBy: string | null;
-  ragAt: string | null;
-  nextDue: NextDue | null;
-  overdue: NextDue[];
-}
-
 const ID = new ParseUUIDPipe();
-const RAG_ORDER: Record<string, number> = { red: 0, amber: 1, green: 2 };
 
 @ApiTags('monitoring')
 @ApiBearerAuth()
@@ -32,6 +17,7 @@ export class MonitoringController {
     private readonly commands: CommandBus,
     private readonly queries: ApplicationsQueries,
     private readonly readModels: ReadModels,
+    private readonly ragBoard: RagBoard,
   ) {}
 
   private async run(command: UseCaseCommand<unknown, ApplicationChanged>, user: AuthUser): Promise<ApplicationView> {
@@ -67,12 +53,28 @@ export class MonitoringController {
     return this.run(new FileCaseStudyCommand({ applicationId: id, org: user.org!, caseStudy: { ...body, quote: body.quote ?? null } }, ctx), user);
   }
 
+  @Post('applications/:id/case-study/approve')
+  @HttpCode(200)
+  @Roles('staff')
+  @ApiOperation({ summary: 'Approve a closed grant\'s case study for publication; only one its group consented to (staff)' })
+  approveCaseStudy(@Param('id', ID) id: string, @Ctx() ctx: CommandContext, @CurrentUser() user: AuthUser) {
+    return this.run(new ApproveCaseStudyCommand({ applicationId: id }, ctx), user);
+  }
+
+  @Post('applications/:id/case-study/withdraw-consent')
+  @HttpCode(200)
+  @Roles('applicant')
+  @ApiOperation({ summary: "Withdraw consent to publish your organisation's case study; it comes down at once (applicant)" })
+  withdrawCaseStudyConsent(@Param('id', ID) id: string, @Ctx() ctx: CommandContext, @CurrentUser() user: AuthUser) {
+    return this.run(new WithdrawCaseStudyConsentCommand({ applicationId: id, org: user.org! }, ctx), user);
+  }
+
   @Post('applications/:id/rag')
   @HttpCode(200)
   @Roles('staff')
   @ApiOperation({ summary: 'Set a grant\'s RAG rating by hand, with a reason; it stands until monitoring next changes (staff)' })
   rate(@Param('id', ID) id: string, @Body() body: RateGrantDto, @Ctx() ctx: CommandContext, @CurrentUser() user: AuthUser) {
-    return this.run(new RateGrantCommand({ applicationId: id, rating: body.rating, reason: body.reason }, ctx), user);
+    return this.run(new RateGrantCommand({ applicationId: id, rating: body.rating, reason: body.reason, message: body.message ?? null }, ctx), user);
   }
 
   @Post('applications/:id/project-dates')
@@ -86,27 +88,7 @@ export class MonitoringController {
   @Get('monitoring/rag')
   @Roles('staff')
   @ApiOperation({ summary: 'Every awarded, unclosed grant with its RAG rating, reason, next due and overdue items, worst first (staff)' })
-  async board(): Promise<RagBoardEntry[]> {
-    const now = new Date().toISOString();
-    return (await this.queries.all())
-      .filter((d) => d.status === 'awarded')
-      .map((d) => {
-        const { nextDue, overdue } = dueItems(d, now);
-        return {
-          applicationId: d.id,
-          title: d.title,
-          org: d.org,
-          roundId: d.roundId,
-          zone: d.zone,
-          awardedPence: d.awardedPence,
-          rag: d.rag,
-          ragReason: d.ragReason,
-          ragBy: d.ragBy,
-          ragAt: d.ragAt,
-          nextDue: nextDue ?? null,
-          overdue,
-        };
-      })
-      .sort((a, b) => (RAG_ORDER[a.rag ?? 'green'] - RAG_ORDER[b.rag ?? 'green']) || a.title.localeCompare(b.title));
+  board(): Promise<RagBoardEntry[]> {
+    return this.ragBoard.entries();
   }
 }

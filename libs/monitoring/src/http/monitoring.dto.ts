@@ -72,6 +72,12 @@ export class RateGrantDto {
   @IsNotEmpty()
   @MaxLength(2000)
   reason: string;
+
+  @ApiPropertyOptional({ example: 'Please call us about the venue before your next session.', description: 'What the grantee is told about the rating; the reason stays with staff and auditors' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  message?: string;
 }
 
 export class ProjectDatesDto {

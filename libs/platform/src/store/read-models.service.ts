@@ -47,6 +47,11 @@ export class ReadModels implements OnApplicationBootstrap, BeforeApplicationShut
     return this.active().waitFor(position, timeoutMs);
   }
 
+  /** How far every read model has read the log: pages key their caches on it (it only moves on). */
+  get position(): number {
+    return this.runner?.position ?? 0;
+  }
+
   status(): Promise<ProjectionStatus[]> {
     return this.active().status();
   }

@@ -23,6 +23,9 @@ function personal(user: AuthUser | null): NavigationItem[] {
   if (user.roles.includes('panel')) items.push({ href: '/panel', text: 'Your panel' });
   if (user.roles.includes('staff')) items.push({ href: '/staff', text: 'Rounds' });
   if (user.roles.includes('staff')) items.push({ href: '/staff/people', text: 'People' });
+  if (user.roles.includes('staff')) items.push({ href: '/staff/grants', text: 'Grants' });
+  if (user.roles.includes('staff')) items.push({ href: '/staff/operations', text: 'Failed jobs' });
+  if (user.roles.includes('auditor')) items.push({ href: '/auditor', text: 'Audit' });
   items.push({ href: '/account', text: 'Your account' });
   return items;
 }

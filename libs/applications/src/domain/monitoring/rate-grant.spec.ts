@@ -22,6 +22,13 @@ describe('application decider: RateGrant (staff, by hand)', () => {
     expect(event.data).toMatchObject({ rating: 'green', previous: 'amber', by: 'staff' });
   });
 
+  it("keeps a message for the grantee, trimmed, apart from staff's reason; an empty one is no message", () => {
+    const [withMessage] = applicationDecider.decide(rateGrant({ message: '  Please call us about the venue.  ' }), given(...anAward()).state);
+    expect(withMessage.data).toMatchObject({ reason: 'Safeguarding concern', message: 'Please call us about the venue.' });
+    const [blank] = applicationDecider.decide(rateGrant({ message: '   ' }), given(...anAward()).state);
+    expect(blank.data).not.toHaveProperty('message');
+  });
+
   it('requires a reason', () => {
     given(...anAward()).when(rateGrant({ reason: '   ' })).thenInvalid('reason must not be empty: every rating says why');
   });
