@@ -24,11 +24,14 @@ const SCORES = (n: number) => ({ need: n, outcomes: n, deliverability: n, 'value
 export async function awardGrants(t: TestApp): Promise<Grants> {
   const staff = t.token({ role: 'staff', sub: 'staff-1' });
   const panelMember = 'panel-member-1';
-  const round = await scheduleRound(t, { name: 'Awards round', closesInMs: 3000, panel: [panelMember] });
-  const garden = await openAndSubmit(t, round.id, 'org-a', { title: 'Bell Foundry Garden', requestedPence: 450_000 });
-  const youthClub = await openAndSubmit(t, round.id, 'org-b', { title: 'Friday youth club', zone: 'new-parks', theme: 'Community Safety', requestedPence: 200_000 });
-  const patrol = await openAndSubmit(t, round.id, 'org-b', { title: 'Street pastors', theme: 'Community Safety', requestedPence: 120_000 });
-  const mural = await openAndSubmit(t, round.id, 'org-c', { title: 'Mural' });
+  const round = await scheduleRound(t, { name: 'Awards round', closesInMs: 5000, panel: [panelMember] });
+  // Sent at once, so a machine busy with other test files still sends them all before the close.
+  const [garden, youthClub, patrol, mural] = await Promise.all([
+    openAndSubmit(t, round.id, 'org-a', { title: 'Bell Foundry Garden', requestedPence: 450_000 }),
+    openAndSubmit(t, round.id, 'org-b', { title: 'Friday youth club', zone: 'new-parks', theme: 'Community Safety', requestedPence: 200_000 }),
+    openAndSubmit(t, round.id, 'org-b', { title: 'Street pastors', theme: 'Community Safety', requestedPence: 120_000 }),
+    openAndSubmit(t, round.id, 'org-c', { title: 'Mural' }),
+  ]);
   const panel = t.token({ role: 'panel', sub: panelMember });
   await request(t.http).put(`/applications/${garden}/scores`).set(bearer(panel)).send({ scores: SCORES(3), comment: 'Promising, costs unclear' }).expect(200);
   await request(t.http).put(`/applications/${garden}/scores`).set(bearer(panel)).send({ scores: SCORES(4), comment: 'Costs now clear' }).expect(200);

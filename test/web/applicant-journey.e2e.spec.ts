@@ -119,7 +119,7 @@ describe('an applicant applies, tracks, accepts and reports', () => {
   });
 
   it('funded: the grantee accepts the offer, sends the check-in, a return and the case study, and the grant is Closed', async () => {
-    const round = await scheduleRound(t, { name: 'Quick round', closesInMs: 2500 });
+    const round = await scheduleRound(t, { name: 'Quick round', closesInMs: 6000 });
     const id = await startDraft(volunteer, round.id, 'Quick bid');
     for (const section of Object.keys(GOOD)) expect((await answer(volunteer, id, section, GOOD[section])).status).toBe(303);
     const check = await volunteer.get(`/my/applications/${id}/check`).expect(200);
@@ -168,7 +168,7 @@ describe('an applicant applies, tracks, accepts and reports', () => {
   });
 
   it('not funded: the page shows the panel’s feedback and points to the next round', async () => {
-    const round = await scheduleRound(t, { name: 'Declining round', closesInMs: 2000 });
+    const round = await scheduleRound(t, { name: 'Declining round', closesInMs: 6000 });
     const id = await startDraft(volunteer, round.id, 'Declined bid');
     for (const section of Object.keys(GOOD)) expect((await answer(volunteer, id, section, GOOD[section])).status).toBe(303);
     const check = await volunteer.get(`/my/applications/${id}/check`).expect(200);
@@ -224,7 +224,7 @@ describe('an applicant applies, tracks, accepts and reports', () => {
   });
 
   it('a round that closes mid-draft: the task list says so and sending is refused with a clear page', async () => {
-    const round = await scheduleRound(t, { name: 'Closing round', closesInMs: 2500 });
+    const round = await scheduleRound(t, { name: 'Closing round', closesInMs: 6000 });
     const id = await startDraft(volunteer, round.id, 'Late bid');
     for (const section of Object.keys(GOOD)) expect((await answer(volunteer, id, section, GOOD[section])).status).toBe(303);
     const check = await volunteer.get(`/my/applications/${id}/check`).expect(200);

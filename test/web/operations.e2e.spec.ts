@@ -42,6 +42,8 @@ describe('failed emails and jobs, for staff', () => {
     const round = await scheduleRound(t);
     const applicationId = await openAndSubmit(t, round.id, 'org-ops');
     const queue = t.app.get(WorkQueue).queue;
+    // The application's receipt goes first, so the refusal below falls on the alert.
+    await smtp.waitFor((m) => /Application sent/.test(m.subject), 10_000);
     smtp.failNext(1, { code: 451, message: 'Mailbox busy, try later' });
     job = await queue.add('rag-alert', { applicationId, eventId: 'ops-test', rating: 'red', previous: 'green', reason: 'Test' }, { jobId: 'rag-alert.ops-test', attempts: 1 });
     await until('the job to fail', async () => (await queue.getJob(job.id!))?.isFailed());
