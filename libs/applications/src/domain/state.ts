@@ -88,8 +88,13 @@ export function evolve(state: ApplicationState, event: ApplicationEvent): Applic
     }
     case 'ApplicationDraftEdited':
       return state.status === 'draft' ? { ...state, details: { ...state.details, ...event.data.changes } } : state;
-    case 'ApplicationSubmitted':
-      return state.status === 'draft' ? { ...state, status: 'submitted', conflicts: [], scores: {} } : state;
+    case 'ApplicationSubmitted': {
+      if (state.status !== 'draft') return state;
+      // Stages are built field by field, not spread: a spread over the union's many shapes runs
+      // V8's slow generic copy (a fold was five times slower for it; npm run bench, read.fold).
+      const { applicationId, roundId, org, details } = state;
+      return { status: 'submitted', applicationId, roundId, org, details, conflicts: [], scores: {} };
+    }
     case 'ApplicationWithdrawn': {
       if (state.status !== 'draft' && state.status !== 'submitted') return state;
       const { applicationId, roundId, org, details } = state;
@@ -106,10 +111,16 @@ export function evolve(state: ApplicationState, event: ApplicationEvent): Applic
       const { member, scores, weightedTotal } = event.data;
       return { ...state, scores: { ...state.scores, [member]: { scores, weightedTotal } } };
     }
-    case 'ApplicationAwarded':
+    case 'ApplicationAwarded': {
       if (state.status !== 'submitted') return state;
+      const { applicationId, roundId, org, details, conflicts, scores } = state;
       return {
-        ...state,
+        applicationId,
+        roundId,
+        org,
+        details,
+        conflicts,
+        scores,
         status: 'awarded',
         awardedPence: event.data.amountPence,
         awardedAt: event.data.awardedAt,
@@ -121,6 +132,7 @@ export function evolve(state: ApplicationState, event: ApplicationEvent): Applic
         lastAutomaticRag: 'green',
         acceptedAt: null,
       };
+    }
     case 'ApplicationDeclined':
       return state.status === 'submitted' ? { ...state, status: 'declined', awardedPence: null } : state;
     case 'MonitoringScheduled':
