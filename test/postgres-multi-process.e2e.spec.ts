@@ -214,7 +214,8 @@ describeWithPostgres('Several processes on one PostgreSQL database', () => {
     // (it may wait out the dead process's projection lease first).
     for (const name of [...pending]) {
       let sent = false;
-      for (let attempt = 0; attempt < 20 && !sent; attempt++) {
+      // Up to 30 s: on a busy machine the survivor may take a while to take over the dead one's projections.
+      for (let attempt = 0; attempt < 60 && !sent; attempt++) {
         sent = await send(apis[1], name);
         if (!sent) await new Promise((r) => setTimeout(r, 500));
       }
