@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import { migratePg, PgMigration } from '@pz/event-store/postgres/pg-migrations';
 import type { AccessTokenRecord, CredentialStore, SavedFormRecord, SessionRecord, SignInLinkRecord, SignInLinkUse } from '../credential-store';
+import { linkOf, LinkRow, sessionOf, SessionRow, tokenOf, TokenRow } from '../credential-rows';
 
 export const CREDENTIAL_MIGRATIONS: readonly PgMigration[] = [
   {
@@ -26,74 +27,6 @@ export const CREDENTIAL_MIGRATIONS: readonly PgMigration[] = [
         id TEXT PRIMARY KEY, person_id TEXT, path TEXT NOT NULL, sealed_fields TEXT NOT NULL, expires_at TEXT COLLATE "C" NOT NULL);`,
   },
 ];
-
-interface SessionRow {
-  hash: string;
-  person_id: string;
-  acting_org: string | null;
-  via: 'email' | 'oidc';
-  device: string;
-  created_at: string;
-  last_seen_at: string;
-  expires_at: string;
-  ended_at: string | null;
-}
-
-interface TokenRow {
-  id: string;
-  person_id: string;
-  name: string;
-  hash: string;
-  org: string | null;
-  created_at: string;
-  expires_at: string;
-  revoked_at: string | null;
-  last_used_at: string | null;
-}
-
-interface LinkRow {
-  hash: string;
-  person_id: string;
-  sealed_email: string;
-  next: string | null;
-  created_at: string;
-  expires_at: string;
-  used_at: string | null;
-}
-
-const session = (r: SessionRow): SessionRecord => ({
-  hash: r.hash,
-  personId: r.person_id,
-  actingOrg: r.acting_org,
-  via: r.via,
-  device: r.device,
-  createdAt: r.created_at,
-  lastSeenAt: r.last_seen_at,
-  expiresAt: r.expires_at,
-  endedAt: r.ended_at,
-});
-
-const token = (r: TokenRow): AccessTokenRecord => ({
-  id: r.id,
-  personId: r.person_id,
-  name: r.name,
-  hash: r.hash,
-  org: r.org,
-  createdAt: r.created_at,
-  expiresAt: r.expires_at,
-  revokedAt: r.revoked_at,
-  lastUsedAt: r.last_used_at,
-});
-
-const link = (r: LinkRow): SignInLinkRecord => ({
-  hash: r.hash,
-  personId: r.person_id,
-  sealedEmail: r.sealed_email,
-  next: r.next,
-  createdAt: r.created_at,
-  expiresAt: r.expires_at,
-  usedAt: r.used_at,
-});
 
 /**
  * Credentials in PostgreSQL, so a session made through one API machine is honoured by every
@@ -125,7 +58,7 @@ export class PgCredentialStore implements CredentialStore {
 
   async findSignInLink(hash: string): Promise<SignInLinkRecord | undefined> {
     const [row] = await this.rows<LinkRow>('SELECT * FROM sign_in_links WHERE hash = $1', [hash]);
-    return row && link(row);
+    return row && linkOf(row);
   }
 
   async useSignInLink(hash: string, now: string): Promise<SignInLinkUse> {
@@ -134,7 +67,7 @@ export class PgCredentialStore implements CredentialStore {
       'UPDATE sign_in_links SET used_at = $2 WHERE hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING *',
       [hash, now],
     );
-    if (used) return { ok: true, link: link(used) };
+    if (used) return { ok: true, link: linkOf(used) };
     const [row] = await this.rows<LinkRow>('SELECT * FROM sign_in_links WHERE hash = $1', [hash]);
     if (!row) return { ok: false, reason: 'unknown' };
     return { ok: false, reason: row.used_at !== null ? 'used' : 'expired' };
@@ -154,7 +87,7 @@ export class PgCredentialStore implements CredentialStore {
 
   async findSession(hash: string, now: string): Promise<SessionRecord | undefined> {
     const [row] = await this.rows<SessionRow>('SELECT * FROM sessions WHERE hash = $1 AND ended_at IS NULL AND expires_at > $2', [hash, now]);
-    return row && session(row);
+    return row && sessionOf(row);
   }
 
   async touchSession(hash: string, lastSeenAt: string, expiresAt: string): Promise<void> {
@@ -178,7 +111,7 @@ export class PgCredentialStore implements CredentialStore {
       'SELECT * FROM sessions WHERE person_id = $1 AND ended_at IS NULL AND expires_at > $2 ORDER BY last_seen_at DESC',
       [personId, now],
     );
-    return rows.map(session);
+    return rows.map(sessionOf);
   }
 
   async putAccessToken(t: AccessTokenRecord): Promise<void> {
@@ -190,11 +123,11 @@ export class PgCredentialStore implements CredentialStore {
 
   async findAccessToken(id: string): Promise<AccessTokenRecord | undefined> {
     const [row] = await this.rows<TokenRow>('SELECT * FROM access_tokens WHERE id = $1', [id]);
-    return row && token(row);
+    return row && tokenOf(row);
   }
 
   async accessTokensOf(personId: string): Promise<AccessTokenRecord[]> {
-    return (await this.rows<TokenRow>('SELECT * FROM access_tokens WHERE person_id = $1 ORDER BY created_at DESC, id', [personId])).map(token);
+    return (await this.rows<TokenRow>('SELECT * FROM access_tokens WHERE person_id = $1 ORDER BY created_at DESC, id', [personId])).map(tokenOf);
   }
 
   async revokeAccessToken(id: string, personId: string, at: string): Promise<boolean> {

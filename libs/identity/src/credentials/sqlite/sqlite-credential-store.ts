@@ -1,73 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { AccessTokenRecord, CredentialStore, SavedFormRecord, SessionRecord, SignInLinkRecord, SignInLinkUse } from '../credential-store';
-
-interface SessionRow {
-  hash: string;
-  person_id: string;
-  acting_org: string | null;
-  via: 'email' | 'oidc';
-  device: string;
-  created_at: string;
-  last_seen_at: string;
-  expires_at: string;
-  ended_at: string | null;
-}
-
-interface TokenRow {
-  id: string;
-  person_id: string;
-  name: string;
-  hash: string;
-  org: string | null;
-  created_at: string;
-  expires_at: string;
-  revoked_at: string | null;
-  last_used_at: string | null;
-}
-
-interface LinkRow {
-  hash: string;
-  person_id: string;
-  sealed_email: string;
-  next: string | null;
-  created_at: string;
-  expires_at: string;
-  used_at: string | null;
-}
-
-const session = (r: SessionRow): SessionRecord => ({
-  hash: r.hash,
-  personId: r.person_id,
-  actingOrg: r.acting_org,
-  via: r.via,
-  device: r.device,
-  createdAt: r.created_at,
-  lastSeenAt: r.last_seen_at,
-  expiresAt: r.expires_at,
-  endedAt: r.ended_at,
-});
-
-const token = (r: TokenRow): AccessTokenRecord => ({
-  id: r.id,
-  personId: r.person_id,
-  name: r.name,
-  hash: r.hash,
-  org: r.org,
-  createdAt: r.created_at,
-  expiresAt: r.expires_at,
-  revokedAt: r.revoked_at,
-  lastUsedAt: r.last_used_at,
-});
-
-const link = (r: LinkRow): SignInLinkRecord => ({
-  hash: r.hash,
-  personId: r.person_id,
-  sealedEmail: r.sealed_email,
-  next: r.next,
-  createdAt: r.created_at,
-  expiresAt: r.expires_at,
-  usedAt: r.used_at,
-});
+import { linkOf, LinkRow, sessionOf, SessionRow, tokenOf, TokenRow } from '../credential-rows';
 
 /** Credentials in the SQLite file, on the connection that commits as durably as the events. */
 export class SqliteCredentialStore implements CredentialStore {
@@ -124,7 +57,7 @@ export class SqliteCredentialStore implements CredentialStore {
       if (row.used_at !== null) return { ok: false, reason: 'used' };
       if (row.expires_at <= now) return { ok: false, reason: 'expired' };
       this.s.markUsed.run(now, hash, now);
-      return { ok: true, link: link({ ...row, used_at: now }) };
+      return { ok: true, link: linkOf({ ...row, used_at: now }) };
     });
   }
 
@@ -134,7 +67,7 @@ export class SqliteCredentialStore implements CredentialStore {
 
   async findSignInLink(hash: string): Promise<SignInLinkRecord | undefined> {
     const row = this.s.findLink.get(hash) as LinkRow | undefined;
-    return row && link(row);
+    return row && linkOf(row);
   }
 
   async useSignInLink(hash: string, now: string): Promise<SignInLinkUse> {
@@ -152,7 +85,7 @@ export class SqliteCredentialStore implements CredentialStore {
 
   async findSession(hash: string, now: string): Promise<SessionRecord | undefined> {
     const row = this.s.findSession.get(hash, now) as SessionRow | undefined;
-    return row && session(row);
+    return row && sessionOf(row);
   }
 
   async touchSession(hash: string, lastSeenAt: string, expiresAt: string): Promise<void> {
@@ -172,7 +105,7 @@ export class SqliteCredentialStore implements CredentialStore {
   }
 
   async liveSessionsOf(personId: string, now: string): Promise<SessionRecord[]> {
-    return (this.s.liveOf.all(personId, now) as SessionRow[]).map(session);
+    return (this.s.liveOf.all(personId, now) as SessionRow[]).map(sessionOf);
   }
 
   async putAccessToken(t: AccessTokenRecord): Promise<void> {
@@ -181,11 +114,11 @@ export class SqliteCredentialStore implements CredentialStore {
 
   async findAccessToken(id: string): Promise<AccessTokenRecord | undefined> {
     const row = this.s.findToken.get(id) as TokenRow | undefined;
-    return row && token(row);
+    return row && tokenOf(row);
   }
 
   async accessTokensOf(personId: string): Promise<AccessTokenRecord[]> {
-    return (this.s.tokensOf.all(personId) as TokenRow[]).map(token);
+    return (this.s.tokensOf.all(personId) as TokenRow[]).map(tokenOf);
   }
 
   async revokeAccessToken(id: string, personId: string, at: string): Promise<boolean> {
