@@ -22,6 +22,7 @@ import { ChainAnchors, VerifyReport } from '../verify-chain';
 import { verifyPgChain } from './pg-chain';
 import { isUnavailable, toPgStoreError } from './pg-errors';
 import { migratePg, PgMigration } from './pg-migrations';
+import { GroupOutcome, settleGroup } from '../group-commit';
 
 /** Append-only: never edit a shipped migration, add a new one. */
 export const EVENT_STORE_MIGRATIONS: readonly PgMigration[] = [
@@ -107,7 +108,7 @@ interface WrittenRow {
 
 /** How many of its own latest events a process keeps to hand its subscribers without a query. */
 const RECENT_ROWS = 2_000;
-type Outcome = { ok: true; result?: AppendResult } | { ok: false; error: unknown };
+type Outcome = GroupOutcome;
 
 /**
  * The event store on PostgreSQL, for any number of processes on any number of machines.
@@ -255,16 +256,7 @@ export class PgEventStore implements EventStore {
           }
         }
       }
-      let appends = 0;
-      group.forEach((request, i) => {
-        const outcome = outcomes[i];
-        if (!outcome.ok) request.reject(outcome.error);
-        else if (request.kind === 'append') {
-          appends += 1;
-          request.resolve(outcome.result!);
-        } else request.resolve();
-      });
-      if (appends > 0) this.appended.emit('appended');
+      if (settleGroup(group, outcomes) > 0) this.appended.emit('appended');
     } catch (error) {
       this.forgetHead();
       broken = isUnavailable(error);

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { GroupOutcome, settleGroup } from '../group-commit';
 import Database from 'better-sqlite3';
 import {
   AppendResult,
@@ -52,7 +53,7 @@ interface PendingCheckpoint {
 
 type PendingWrite = PendingAppend | PendingCheckpoint;
 
-type Outcome = { ok: true; result: AppendResult | undefined } | { ok: false; error: unknown };
+type Outcome = GroupOutcome;
 
 /** SQLite error codes that mean "the store cannot take this write now", as opposed to a bug. */
 const UNAVAILABLE_CODES = /^SQLITE_(BUSY|LOCKED|READONLY|FULL|IOERR|CANTOPEN|CORRUPT|NOTADB|PERM)/;
@@ -150,17 +151,7 @@ export class SqliteEventStore implements EventStore {
       for (const request of group) request.reject(failure);
       return;
     }
-    let appends = 0;
-    group.forEach((request, i) => {
-      const outcome = outcomes[i];
-      if (!outcome.ok) request.reject(outcome.error);
-      else if (request.kind === 'append') {
-        appends += 1;
-        request.resolve(outcome.result!);
-      } else request.resolve();
-    });
-    // A group of checkpoints only added nothing to the log: no need to wake the followers.
-    if (appends > 0) this.appended.emit('appended');
+    if (settleGroup(group, outcomes) > 0) this.appended.emit('appended');
   }
 
   /** The body of a group commit's transaction; `outcomes[i]` is what `group[i]` comes to. */
